@@ -1,0 +1,4 @@
+package dev.otelcoljava.runtime.api;
+
+/** An extension: a service beside the pipelines (health check, authenticator). */
+public interface Extension extends Component {}

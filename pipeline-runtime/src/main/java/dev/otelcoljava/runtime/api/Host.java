@@ -1,0 +1,13 @@
+package dev.otelcoljava.runtime.api;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What the runtime offers a component at start: the extensions, by id. */
+public interface Host {
+  /** The started extension with this id, if configured and enabled in {@code service::extensions}. */
+  Optional<Extension> extension(ComponentId id);
+
+  /** All started extensions. */
+  Map<ComponentId, Extension> extensions();
+}

@@ -1,0 +1,8 @@
+package dev.otelcoljava.runtime.api.data;
+
+/** OTLP aggregation temporality of sums and histograms. */
+public enum Temporality {
+  UNSPECIFIED,
+  DELTA,
+  CUMULATIVE
+}
