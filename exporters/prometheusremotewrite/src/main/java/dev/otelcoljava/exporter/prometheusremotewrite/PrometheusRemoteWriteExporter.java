@@ -1,0 +1,364 @@
+package dev.otelcoljava.exporter.prometheusremotewrite;
+
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Backoff;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.ByteBuf;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Payload;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Record;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Sharder;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Translator;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Wal;
+import dev.otelcoljava.runtime.api.ConsumerException;
+import dev.otelcoljava.runtime.api.CreateSettings;
+import dev.otelcoljava.runtime.api.Exporter;
+import dev.otelcoljava.runtime.api.ExporterMetrics;
+import dev.otelcoljava.runtime.api.Extension;
+import dev.otelcoljava.runtime.api.Host;
+import dev.otelcoljava.runtime.api.HttpClientAuthenticator;
+import dev.otelcoljava.runtime.api.RateLimitedLogger;
+import dev.otelcoljava.runtime.api.data.MetricsBatch;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The remote write exporter: translates each batch, encodes its series once, and either keeps it in
+ * the bounded in-memory queue or appends it durably to the WAL before {@link #consume} returns.
+ * {@code num_consumers} shard workers send requests; a series always goes to the same shard (by
+ * label hash) and each shard has one request in flight, so per-series order holds through retries
+ * and replay. Thread-safe.
+ */
+final class PrometheusRemoteWriteExporter implements Exporter {
+  private final CreateSettings settings;
+  private final PrometheusRemoteWriteConfig config;
+  private final System.Logger logger;
+  private final RateLimitedLogger rateLimited;
+  private final ExporterMetrics metrics;
+  private final ThreadLocal<Translator> translators;
+  private final ThreadLocal<ByteBuf[]> buffers = ThreadLocal.withInitial(() -> new ByteBuf[] {new ByteBuf(64 << 10), new ByteBuf(4096)});
+  private final AtomicLong memSeq = new AtomicLong();
+  private final AtomicInteger queuedRecords = new AtomicInteger();
+  private final TreeMap<Long, Record> inflight = new TreeMap<>();
+  private final Counters counters;
+  private Sharder sharder;
+  private Wal wal;
+  private Thread walReader;
+  private Thread walTruncator;
+  private volatile boolean stopping;
+  private volatile boolean started;
+
+  PrometheusRemoteWriteExporter(CreateSettings settings, PrometheusRemoteWriteConfig config) {
+    this.settings = settings;
+    this.config = config;
+    this.logger = settings.logger();
+    this.rateLimited = new RateLimitedLogger(logger, Duration.ofSeconds(10));
+    this.metrics = ExporterMetrics.create(settings);
+    Translator.Settings ts = new Translator.Settings(config.namespace(), config.addMetricSuffixes(), config.externalLabels(),
+        config.resourceToTelemetry(), config.excludeServiceAttributes(), config.targetInfo(), config.disableScopeInfo());
+    this.translators = ThreadLocal.withInitial(() -> new Translator(ts));
+    this.counters = new Counters(settings.meter(), metrics.attributes());
+  }
+
+  /** The exporter's own counters ({@code otelcol_exporter_prometheusremotewrite_*}). */
+  static final class Counters implements Sharder.Listener, Wal.Stats {
+    final Attributes attrs;
+    final LongCounter failedTranslations;
+    final LongCounter translatedSeries;
+    final LongCounter sentBatches;
+    final LongCounter writtenSamples;
+    final LongCounter retries;
+    final LongCounter requests;
+    final LongCounter dropped;
+    final LongCounter walCorrupt;
+    final AtomicLong droppedTotal = new AtomicLong();
+    final AtomicLong retriesTotal = new AtomicLong();
+    final AtomicLong corruptTotal = new AtomicLong();
+    final AtomicLong permanentFailures = new AtomicLong();
+
+    Counters(Meter meter, Attributes attrs) {
+      this.attrs = attrs;
+      String p = "otelcol_exporter_prometheusremotewrite_";
+      failedTranslations = meter.counterBuilder(p + "failed_translations").setDescription("Metrics that could not be translated.").build();
+      translatedSeries = meter.counterBuilder(p + "translated_time_series").setDescription("Time series produced by translation.").build();
+      sentBatches = meter.counterBuilder(p + "sent_batches").setDescription("Remote write requests accepted by the endpoint.").build();
+      writtenSamples = meter.counterBuilder(p + "written_samples").setDescription("Samples (and native histograms) accepted by the endpoint.").build();
+      retries = meter.counterBuilder(p + "retries").setDescription("Request attempts that were retried.").build();
+      requests = meter.counterBuilder(p + "requests").setDescription("Request attempts by status class (2xx, 4xx, 5xx, network).").build();
+      dropped = meter.counterBuilder(p + "dropped_samples").setDescription("Samples dropped, by reason.").build();
+      walCorrupt = meter.counterBuilder(p + "wal_corruptions").setDescription("Corrupt WAL items found at start-up, by kind.").build();
+    }
+
+    private Attributes with(String k, String v) {
+      return attrs.toBuilder().put(AttributeKey.stringKey(k), v).build();
+    }
+
+    @Override
+    public void request(String statusClass) {
+      requests.add(1, with("status_class", statusClass));
+    }
+
+    @Override
+    public void retried() {
+      retries.add(1, attrs);
+      retriesTotal.incrementAndGet();
+    }
+
+    @Override
+    public void sent(int samples) {
+      sentBatches.add(1, attrs);
+      writtenSamples.add(samples, attrs);
+    }
+
+    @Override
+    public void dropped(String reason, long samples) {
+      dropped.add(samples, with("reason", reason));
+      droppedTotal.addAndGet(samples);
+      if (!reason.equals("max_age") && !reason.equals("disk_limit") && !reason.equals("shutdown")) {
+        permanentFailures.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void corrupt(String what, long count) {
+      walCorrupt.add(count, with("kind", what));
+      corruptTotal.addAndGet(count);
+    }
+  }
+
+  @Override
+  public void start(Host host) throws Exception {
+    HttpClientAuthenticator auth = null;
+    if (config.authenticator() != null) {
+      Optional<Extension> ext = host.extension(config.authenticator());
+      if (ext.isEmpty()) {
+        throw new IllegalStateException("exporters::" + settings.id() + "::auth::authenticator: extension \"" + config.authenticator()
+            + "\" is not configured or not enabled in service::extensions");
+      }
+      if (!(ext.get() instanceof HttpClientAuthenticator a)) {
+        throw new IllegalStateException("exporters::" + settings.id() + "::auth::authenticator: extension \"" + config.authenticator()
+            + "\" cannot authenticate HTTP requests; use sigv4auth");
+      }
+      auth = a;
+    }
+    int shards = Math.max(1, config.queue().numConsumers());
+    Backoff backoff = new Backoff(config.retry().initialInterval(), config.retry().randomizationFactor(), config.retry().multiplier(),
+        config.retry().maxInterval());
+    long maxAgeMillis = config.wal() == null ? 0 : config.wal().maxAge().toMillis();
+    sharder = new Sharder(settings.id().toString(), URI.create(config.endpoint()), config, settings.buildInfo().userAgent(), auth,
+        shards, backoff, config.wal() != null, maxAgeMillis, counters, rateLimited, this::recordDone);
+    metrics.registerQueue(this::queueSize, () -> config.wal() != null ? config.wal().bufferSize() : config.queue().queueSize());
+    if (config.wal() != null) {
+      Path dir = Path.of(config.wal().directory()).resolve(settings.id().toString().replace('/', '_'));
+      wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, counters);
+      settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_size_bytes").ofLongs().setUnit("By")
+          .buildWithCallback(m -> m.record(wal.sizeBytes(), metrics.attributes()));
+      settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_oldest_unsent_age_seconds").setUnit("s")
+          .buildWithCallback(m -> {
+            long t = wal.oldestUnackedMillis();
+            m.record(t < 0 ? 0 : (System.currentTimeMillis() - t) / 1000.0, metrics.attributes());
+          });
+      walReader = Thread.ofPlatform().name("prw-wal-reader-" + settings.id()).daemon().start(this::readWal);
+      walTruncator = Thread.ofPlatform().name("prw-wal-truncate-" + settings.id()).daemon().start(this::truncateLoop);
+    }
+    sharder.start();
+    started = true;
+  }
+
+  private long queueSize() {
+    return queuedRecords.get();
+  }
+
+  private void readWal() {
+    int buffer = config.wal().bufferSize();
+    try {
+      while (!stopping) {
+        synchronized (inflight) {
+          while (inflight.size() >= buffer && !stopping) {
+            inflight.wait(200);
+          }
+        }
+        if (stopping) {
+          return;
+        }
+        Record r = wal.next(200);
+        if (r == null) {
+          continue;
+        }
+        synchronized (inflight) {
+          inflight.put(r.seq(), r);
+        }
+        queuedRecords.incrementAndGet();
+        sharder.dispatch(r);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      logger.log(System.Logger.Level.ERROR, "WAL reader stopped: " + e, e);
+    }
+  }
+
+  private void truncateLoop() {
+    long period = config.wal().truncateFrequency().toMillis();
+    while (!stopping) {
+      try {
+        Thread.sleep(period);
+        wal.truncate();
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException e) {
+        rateLimited.log(System.Logger.Level.WARNING, "wal-truncate", "WAL truncation failed: " + e);
+      }
+    }
+  }
+
+  private void recordDone(Record r, long ok, long failed) {
+    queuedRecords.decrementAndGet();
+    long total = ok + failed;
+    if (total > 0) {
+      long okPoints = Math.round((double) recordPoints(r) * ok / total);
+      if (okPoints > 0) {
+        metrics.sent(okPoints);
+      }
+      if (recordPoints(r) - okPoints > 0) {
+        metrics.sendFailed(recordPoints(r) - okPoints);
+      }
+    }
+    if (wal != null) {
+      long watermark;
+      synchronized (inflight) {
+        inflight.remove(r.seq());
+        watermark = inflight.isEmpty() ? wal.readSeq() : Math.min(inflight.firstKey(), wal.readSeq());
+        inflight.notifyAll();
+      }
+      wal.ack(watermark);
+    }
+    Sharder.complete(r);
+  }
+
+  private static int recordPoints(Record r) {
+    return Sharder.otelPoints(r);
+  }
+
+  @Override
+  public void consume(MetricsBatch batch) throws ConsumerException {
+    if (!started || stopping) {
+      throw new ConsumerException("exporter " + settings.id() + " is not running", false, batch.dataPointCount());
+    }
+    Translator.Result res = translators.get().translate(batch);
+    if (!res.errors().isEmpty()) {
+      counters.failedTranslations.add(res.errors().size(), counters.attrs);
+      for (String e : res.errors()) {
+        rateLimited.log(System.Logger.Level.DEBUG, "translate:" + e, "failed to translate metrics: " + e);
+      }
+    }
+    if (res.series().size() == 0) {
+      return;
+    }
+    counters.translatedSeries.add(res.series().size(), counters.attrs);
+    ByteBuf[] b = buffers.get();
+    b[0].reset();
+    Payload.encode(res.series().series(), b[0], b[1]);
+    int samples = res.series().sampleCount();
+    long now = System.currentTimeMillis();
+    Record r;
+    if (wal != null) {
+      try {
+        wal.append(b[0].array(), b[0].length(), res.otelPoints(), samples, now);
+      } catch (IOException e) {
+        metrics.enqueueFailed(res.otelPoints());
+        counters.dropped("disk", samples);
+        rateLimited.log(System.Logger.Level.ERROR, "wal-append", "cannot write to the WAL: " + e);
+        throw new ConsumerException("cannot write to the WAL: " + e.getMessage(), false, res.otelPoints(), e);
+      }
+      return;
+    }
+    if (config.queue().enabled() && queuedRecords.incrementAndGet() > config.queue().queueSize()) {
+      queuedRecords.decrementAndGet();
+      metrics.enqueueFailed(res.otelPoints());
+      counters.dropped("queue_full", samples);
+      throw new ConsumerException("sending queue is full", false, res.otelPoints());
+    }
+    if (!config.queue().enabled()) {
+      queuedRecords.incrementAndGet();
+    }
+    r = new Record(memSeq.getAndIncrement(), now, b[0].toByteArray(), res.otelPoints(), samples);
+    sharder.dispatch(r);
+    if (!config.queue().enabled()) {
+      try {
+        Sharder.await(r, config.timeout().toMillis() + config.retry().maxElapsedTime().toMillis() + 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void shutdown(Duration timeout) throws Exception {
+    if (!started) {
+      return;
+    }
+    started = false;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopping = wal != null; // the WAL reader stops at once; in-memory queues drain first
+    if (walReader != null) {
+      walReader.interrupt();
+      walReader.join(1000);
+    }
+    sharder.drain(deadline);
+    stopping = true;
+    long lost = sharder.stop();
+    if (wal == null && lost > 0) {
+      counters.dropped("shutdown", lost);
+      logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + " shut down with " + lost
+          + " samples unsent (no WAL configured); they are lost");
+    }
+    if (walTruncator != null) {
+      walTruncator.interrupt();
+    }
+    if (wal != null) {
+      wal.close();
+    }
+  }
+
+  /**
+   * Simulates a process crash for tests: stops every thread without draining, acknowledging or
+   * closing the WAL, as a SIGKILL would.
+   */
+  void crashForTest() throws InterruptedException {
+    started = false;
+    stopping = true;
+    if (walReader != null) {
+      walReader.interrupt();
+      walReader.join(1000);
+    }
+    if (walTruncator != null) {
+      walTruncator.interrupt();
+    }
+    sharder.stop();
+  }
+
+  long droppedSamples() {
+    return counters.droppedTotal.get();
+  }
+
+  long retriesTotal() {
+    return counters.retriesTotal.get();
+  }
+
+  long corruptTotal() {
+    return counters.corruptTotal.get();
+  }
+
+  Map<String, Long> debugCounts() {
+    return Map.of("dropped", droppedSamples(), "retries", retriesTotal(), "corrupt", corruptTotal());
+  }
+}

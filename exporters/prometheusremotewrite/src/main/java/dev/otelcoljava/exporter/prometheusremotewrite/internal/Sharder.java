@@ -1,0 +1,407 @@
+package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+
+import dev.otelcoljava.exporter.prometheusremotewrite.PrometheusRemoteWriteConfig;
+import dev.otelcoljava.runtime.api.HttpClientAuthenticator;
+import dev.otelcoljava.runtime.api.RateLimitedLogger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.xerial.snappy.Snappy;
+
+/**
+ * The shard workers: {@link #dispatch} splits a record's series by label hash into one chunk per
+ * shard; each shard's worker takes chunks in order, packs whole series into requests below {@code
+ * max_batch_size_bytes}, snappy-compresses and POSTs them with one request in flight, retrying
+ * 5xx, 429 and network errors with backoff (Retry-After honoured, capped at {@code max_interval}),
+ * and never retrying other 4xx. Thread-safe.
+ */
+public final class Sharder {
+  /** Receives request outcomes for self-metrics. */
+  public interface Listener {
+    void request(String statusClass);
+
+    void retried();
+
+    void sent(int samples);
+
+    void dropped(String reason, long samples);
+  }
+
+  /** Called once per record when all its chunks are finished (sent or definitively failed). */
+  public interface Done {
+    void done(Record r, long okSamples, long failedSamples);
+  }
+
+  private final String id;
+  private final URI endpoint;
+  private final PrometheusRemoteWriteConfig config;
+  private final String userAgent;
+  private final HttpClientAuthenticator auth;
+  private final Backoff backoff;
+  private final boolean unboundedRetry;
+  private final long maxAgeMillis;
+  private final Listener listener;
+  private final RateLimitedLogger log;
+  private final Done done;
+  private final Shard[] shards;
+  private final HttpClient client;
+  private volatile boolean stopped;
+
+  public Sharder(String id, URI endpoint, PrometheusRemoteWriteConfig config, String userAgent, HttpClientAuthenticator auth,
+      int shards, Backoff backoff, boolean unboundedRetry, long maxAgeMillis, Listener listener, RateLimitedLogger log, Done done)
+      throws Exception {
+    this.id = id;
+    this.endpoint = endpoint;
+    this.config = config;
+    this.userAgent = userAgent;
+    this.auth = auth;
+    this.backoff = backoff;
+    this.unboundedRetry = unboundedRetry;
+    this.maxAgeMillis = maxAgeMillis;
+    this.listener = listener;
+    this.log = log;
+    this.done = done;
+    this.client = HttpClients.create(config);
+    this.shards = new Shard[shards];
+    for (int i = 0; i < shards; i++) {
+      this.shards[i] = new Shard(i);
+    }
+  }
+
+  public void start() {
+    for (Shard s : shards) {
+      s.thread = Thread.ofPlatform().name("prw-shard-" + s.index + "-" + id).daemon().start(s::run);
+    }
+  }
+
+  static int otelPointsOf(Record r) {
+    return r.otelPoints;
+  }
+
+  public static int otelPoints(Record r) {
+    return r.otelPoints;
+  }
+
+  public static void complete(Record r) {
+    r.done.complete(null);
+  }
+
+  /** Waits for the record to finish; false on timeout. */
+  public static boolean await(Record r, long millis) throws InterruptedException {
+    try {
+      r.done.get(millis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  /** Splits the record's series by shard and queues one chunk per shard that has series. */
+  public void dispatch(Record r) {
+    int n = shards.length;
+    int[][] offs = new int[n][];
+    int[] counts = new int[n];
+    int[] samples = new int[n];
+    byte[] p = r.payload;
+    int pos = 0;
+    while (pos < p.length) {
+      int hash = Payload.getInt(p, pos);
+      int s = Payload.getInt(p, pos + 4);
+      int len = Payload.getInt(p, pos + 8);
+      int shard = Math.floorMod(hash, n);
+      if (offs[shard] == null) {
+        offs[shard] = new int[8];
+      } else if (counts[shard] == offs[shard].length) {
+        offs[shard] = java.util.Arrays.copyOf(offs[shard], counts[shard] * 2);
+      }
+      offs[shard][counts[shard]++] = pos;
+      samples[shard] += s;
+      pos += 12 + len;
+    }
+    int chunks = 0;
+    for (int i = 0; i < n; i++) {
+      if (counts[i] > 0) {
+        chunks++;
+      }
+    }
+    r.pending.set(chunks);
+    if (chunks == 0) {
+      done.done(r, 0, 0);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      if (counts[i] > 0) {
+        shards[i].queue.add(new Chunk(r, offs[i], counts[i], samples[i]));
+      }
+    }
+  }
+
+  /** Waits until every queue is empty and nothing is in flight, or the deadline (nanoTime). */
+  public void drain(long deadlineNanos) throws InterruptedException {
+    while (System.nanoTime() < deadlineNanos) {
+      boolean idle = true;
+      for (Shard s : shards) {
+        if (!s.queue.isEmpty() || s.busy) {
+          idle = false;
+          break;
+        }
+      }
+      if (idle) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** Stops the workers; returns the samples left unsent (queued or in flight). */
+  public long stop() throws InterruptedException {
+    stopped = true;
+    long lost = 0;
+    for (Shard s : shards) {
+      s.thread.interrupt();
+    }
+    for (Shard s : shards) {
+      s.thread.join(5000);
+      lost += s.unsentInFlight;
+      for (Chunk c : s.queue) {
+        lost += c.samples;
+      }
+      s.queue.clear();
+    }
+    return lost;
+  }
+
+  private void finishChunk(Chunk c) {
+    if (c.record.pending.decrementAndGet() == 0) {
+      done.done(c.record, c.record.okSamples.get(), c.record.failedSamples.get());
+    }
+  }
+
+  private final class Shard {
+    final int index;
+    final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    final ByteBuf body = new ByteBuf(1 << 20);
+    byte[] compressed = new byte[Snappy.maxCompressedLength(1 << 20)];
+    Thread thread;
+    volatile boolean busy;
+    volatile long unsentInFlight;
+
+    Shard(int index) {
+      this.index = index;
+    }
+
+    void run() {
+      List<Chunk> inRequest = new ArrayList<>();
+      Chunk current = null;
+      try {
+        while (!stopped) {
+          if (current == null) {
+            current = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (current == null) {
+              continue;
+            }
+          }
+          busy = true;
+          body.reset();
+          inRequest.clear();
+          int samples = 0;
+          // Pack whole series, from as many queued chunks as fit.
+          while (current != null) {
+            byte[] p = current.record.payload;
+            while (current.cursor < current.count) {
+              int off = current.offsets[current.cursor];
+              int len = Payload.getInt(p, off + 8);
+              if (body.length() > 0 && body.length() + len > config.maxBatchSizeBytes()) {
+                break;
+              }
+              body.write(p, off + 12, len);
+              samples += Payload.getInt(p, off + 4);
+              current.cursor++;
+            }
+            if (!inRequest.contains(current)) {
+              inRequest.add(current);
+            }
+            if (current.cursor < current.count) {
+              break; // request full
+            }
+            Chunk next = queue.peek();
+            if (next == null) {
+              current = null;
+              break;
+            }
+            current = queue.poll();
+          }
+          unsentInFlight = samples;
+          Outcome o = sendWithRetry(inRequest, samples);
+          if (o == Outcome.ABANDONED) {
+            return; // stopping: leave it to the WAL / count as lost
+          }
+          unsentInFlight = 0;
+          // Credit the outcome to every chunk in the request; finish those fully packed.
+          for (Chunk c : inRequest) {
+            if (c.cursor >= c.count) {
+              finish(c, o);
+            }
+          }
+          if (current != null && current.cursor < current.count) {
+            // partially sent chunk stays current
+            markPartial(current, o);
+          }
+          busy = current != null || !queue.isEmpty();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        busy = false;
+      }
+    }
+
+    private void markPartial(Chunk c, Outcome o) {
+      if (o != Outcome.OK) {
+        c.failed = 1;
+      } else if (c.failed == 0) {
+        c.ok = 1;
+      }
+    }
+
+    private void finish(Chunk c, Outcome o) {
+      if (o == Outcome.OK && c.failed == 0) {
+        c.record.okSamples.addAndGet(c.samples);
+      } else {
+        c.record.failedSamples.addAndGet(c.samples);
+      }
+      finishChunk(c);
+    }
+
+    enum Outcome { OK, FAILED, ABANDONED }
+
+    private Outcome sendWithRetry(List<Chunk> chunks, int samples) throws InterruptedException {
+      int raw = body.length();
+      int max = Snappy.maxCompressedLength(raw);
+      if (compressed.length < max) {
+        compressed = new byte[max];
+      }
+      int clen;
+      try {
+        clen = Snappy.rawCompress(body.array(), 0, raw, compressed, 0);
+      } catch (IOException e) {
+        listener.dropped("encode_error", samples);
+        return Outcome.FAILED;
+      }
+      byte[] payload = java.util.Arrays.copyOf(compressed, clen);
+      long start = System.nanoTime();
+      long maxElapsed = config.retry().maxElapsedTime().toNanos();
+      int attempt = 0;
+      long createdMillis = chunks.get(0).record.createdMillis;
+      while (true) {
+        if (stopped) {
+          return Outcome.ABANDONED;
+        }
+        long waitNanos;
+        String failure;
+        try {
+          HttpResponse<InputStream> resp = post(payload);
+          int status = resp.statusCode();
+          byte[] respBody;
+          try (InputStream in = resp.body()) {
+            respBody = in.readNBytes(1024);
+          }
+          listener.request(status / 100 + "xx");
+          if (status / 100 == 2) {
+            listener.sent(samples);
+            return Outcome.OK;
+          }
+          failure = "HTTP " + status + ": " + new String(respBody, StandardCharsets.UTF_8).trim();
+          if (status != 429 && status / 100 != 5) {
+            log.log(System.Logger.Level.ERROR, "permanent:" + status, "exporter " + id + ": remote write returned " + failure
+                + "; dropping " + samples + " samples (not retryable)");
+            listener.dropped("http_" + status, samples);
+            return Outcome.FAILED;
+          }
+          long ra = status == 429 || status == 503
+              ? Backoff.retryAfterNanos(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis(), config.retry().maxInterval())
+              : -1;
+          waitNanos = ra >= 0 ? ra : backoff.delayNanos(attempt);
+        } catch (IOException | TimeoutException e) {
+          listener.request("network");
+          failure = e.toString();
+          waitNanos = backoff.delayNanos(attempt);
+        } catch (ExecutionException e) {
+          listener.request("network");
+          failure = String.valueOf(e.getCause());
+          waitNanos = backoff.delayNanos(attempt);
+        } catch (CancellationException e) {
+          return Outcome.ABANDONED;
+        } catch (Exception e) {
+          // authenticator failure (no credentials): retryable like a network error
+          listener.request("auth_error");
+          failure = "cannot sign request: " + e.getMessage();
+          waitNanos = backoff.delayNanos(attempt);
+        }
+        if (!config.retry().enabled()) {
+          listener.dropped("retry_disabled", samples);
+          log.log(System.Logger.Level.ERROR, "fail", "exporter " + id + ": remote write failed (" + failure + "); retry_on_failure is disabled, dropping " + samples + " samples");
+          return Outcome.FAILED;
+        }
+        if (unboundedRetry) {
+          if (maxAgeMillis > 0 && createdMillis < System.currentTimeMillis() - maxAgeMillis) {
+            listener.dropped("max_age", samples);
+            return Outcome.FAILED;
+          }
+        } else if (System.nanoTime() - start + waitNanos > maxElapsed) {
+          listener.dropped("retries_exhausted", samples);
+          log.log(System.Logger.Level.ERROR, "exhausted", "exporter " + id + ": remote write failed (" + failure
+              + ") and max_elapsed_time is reached; dropping " + samples + " samples");
+          return Outcome.FAILED;
+        }
+        log.log(System.Logger.Level.WARNING, "retry", "exporter " + id + ": remote write failed (" + failure + "), retrying in "
+            + waitNanos / 1_000_000 + "ms");
+        listener.retried();
+        attempt++;
+        TimeUnit.NANOSECONDS.sleep(waitNanos);
+      }
+    }
+
+    private HttpResponse<InputStream> post(byte[] payload) throws Exception {
+      Map<String, String> headers = new LinkedHashMap<>();
+      config.headers().forEach(headers::put);
+      headers.put("Content-Encoding", "snappy");
+      headers.put("Content-Type", "application/x-protobuf");
+      headers.put("X-Prometheus-Remote-Write-Version", "0.1.0");
+      headers.put("User-Agent", userAgent);
+      if (auth != null) {
+        Map<String, String> signed = auth.sign("POST", endpoint, Map.copyOf(headers), payload);
+        headers.putAll(signed);
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        String k = h.getKey();
+        if (k.equalsIgnoreCase("host") || k.equalsIgnoreCase("content-length")) {
+          continue; // set by the client from the URI and body
+        }
+        b.setHeader(k, h.getValue());
+      }
+      CompletableFuture<HttpResponse<InputStream>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try {
+        return f.get(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        throw new CancellationException("interrupted");
+      }
+    }
+  }
+}

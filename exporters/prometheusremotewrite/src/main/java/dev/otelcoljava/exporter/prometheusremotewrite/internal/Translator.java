@@ -1,0 +1,558 @@
+package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+
+import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.DataPoint;
+import dev.otelcoljava.runtime.api.data.Exemplar;
+import dev.otelcoljava.runtime.api.data.ExponentialHistogramPoint;
+import dev.otelcoljava.runtime.api.data.HistogramPoint;
+import dev.otelcoljava.runtime.api.data.Metric;
+import dev.otelcoljava.runtime.api.data.MetricType;
+import dev.otelcoljava.runtime.api.data.MetricsBatch;
+import dev.otelcoljava.runtime.api.data.NumberPoint;
+import dev.otelcoljava.runtime.api.data.ResourceMetrics;
+import dev.otelcoljava.runtime.api.data.ScopeMetrics;
+import dev.otelcoljava.runtime.api.data.SummaryPoint;
+import dev.otelcoljava.runtime.api.data.Temporality;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates OTel metrics into remote write 1.0 series the way otelcol-contrib's
+ * {@code pkg/translator/prometheusremotewrite} does (see the package docs of the exporter for the
+ * rules). A metric that cannot be translated (delta temporality, no points, an exponential
+ * histogram with scale below -4) is skipped and reported in {@link Result#errors()}; the rest of the
+ * batch is translated. Not thread-safe: one instance per calling thread (it reuses a label builder).
+ */
+public final class Translator {
+  /** Prometheus' StaleNaN: the value that marks the end of a series. */
+  public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+  public static final double STALE_NAN = Double.longBitsToDouble(STALE_NAN_BITS);
+  private static final int MAX_EXEMPLAR_RUNES = 128;
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** Translation settings (already validated). External label keys are sanitized. */
+  public record Settings(
+      String namespace,
+      boolean addMetricSuffixes,
+      Map<String, String> externalLabels,
+      boolean resourceToTelemetry,
+      boolean excludeServiceAttributes,
+      boolean targetInfo,
+      boolean disableScopeInfo) {}
+
+  /** What one batch became. */
+  public record Result(SeriesSet series, List<String> errors, int otelPoints) {}
+
+  private final Settings settings;
+  private final String[] extNames;
+  private final String[] extValues;
+  private final LabelBuilder lb = new LabelBuilder();
+
+  public Translator(Settings settings) {
+    this.settings = settings;
+    extNames = settings.externalLabels().keySet().toArray(new String[0]);
+    extValues = new String[extNames.length];
+    for (int i = 0; i < extNames.length; i++) {
+      extValues[i] = settings.externalLabels().get(extNames[i]);
+    }
+  }
+
+  public Result translate(MetricsBatch batch) {
+    SeriesSet out = new SeriesSet();
+    List<String> errors = new ArrayList<>(0);
+    int points = 0;
+    for (ResourceMetrics rm : batch.resourceMetrics()) {
+      Attributes resource = rm.resource();
+      long newest = 0;
+      for (ScopeMetrics sm : rm.scopeMetrics()) {
+        for (Metric m : sm.metrics()) {
+          points += m.points().size();
+          if (m.points().isEmpty()) {
+            errors.add("empty data points. " + m.name() + " is dropped");
+            continue;
+          }
+          if (!validTemporality(m)) {
+            errors.add("invalid temporality and type combination for metric \"" + m.name() + "\"");
+            continue;
+          }
+          String name = NameRules.metricName(m, settings.namespace(), settings.addMetricSuffixes());
+          for (DataPoint p : m.points()) {
+            newest = Math.max(newest, p.timeNanos());
+          }
+          switch (m.type()) {
+            case GAUGE, SUM -> addNumbers(out, m, name, resource, sm);
+            case HISTOGRAM -> addHistograms(out, m, name, resource, sm);
+            case SUMMARY -> addSummaries(out, m, name, resource, sm);
+            case EXPONENTIAL_HISTOGRAM -> addExponential(out, m, name, resource, sm, errors);
+          }
+        }
+      }
+      if (settings.targetInfo()) {
+        addTargetInfo(out, resource, newest);
+      }
+    }
+    out.finish();
+    return new Result(out, errors, points);
+  }
+
+  private static boolean validTemporality(Metric m) {
+    return switch (m.type()) {
+      case GAUGE, SUMMARY -> true;
+      case SUM, HISTOGRAM, EXPONENTIAL_HISTOGRAM -> m.temporality() == Temporality.CUMULATIVE;
+    };
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000L;
+  }
+
+  /** Base labels of a point: attributes (+ resource if converted), job, instance, scope, external. */
+  private void baseLabels(Attributes resource, Attributes attrs, ScopeMetrics scope, boolean withScope) {
+    lb.reset();
+    boolean r2t = settings.resourceToTelemetry();
+    // Attributes are merged in sorted key order so that keys colliding after sanitizing join in a
+    // stable order, as contrib does.
+    int n = attrs.size();
+    int rn = r2t ? resource.size() : 0;
+    String[] keys = new String[n + rn];
+    Object[] vals = new Object[n + rn];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      keys[k] = attrs.key(i);
+      vals[k++] = attrs.value(i);
+    }
+    for (int i = 0; i < rn; i++) {
+      String key = resource.key(i);
+      if (attrs.containsKey(key)) {
+        continue; // the point's attribute wins
+      }
+      if (settings.excludeServiceAttributes() && isServiceKey(key)) {
+        continue;
+      }
+      keys[k] = key;
+      vals[k++] = resource.value(i);
+    }
+    addSortedJoined(keys, vals, k, null);
+    addJobInstance(resource);
+    if (withScope && !settings.disableScopeInfo() && !scope.name().isEmpty()) {
+      lb.put("otel_scope_name", scope.name());
+      if (!scope.version().isEmpty()) {
+        lb.put("otel_scope_version", scope.version());
+      }
+      Attributes sa = scope.attributes();
+      for (int i = 0; i < sa.size(); i++) {
+        lb.put("otel_scope_" + NameRules.labelName(sa.key(i)), Attributes.asString(sa.value(i)));
+      }
+    }
+    for (int i = 0; i < extNames.length; i++) {
+      lb.putIfAbsent(extNames[i], extValues[i]);
+    }
+  }
+
+  private void addSortedJoined(String[] keys, Object[] vals, int k, String[] ignore) {
+    Integer[] idx = new Integer[k];
+    for (int i = 0; i < k; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> keys[a].compareTo(keys[b]));
+    outer:
+    for (int j = 0; j < k; j++) {
+      int i = idx[j];
+      if (ignore != null) {
+        for (String ig : ignore) {
+          if (ig.equals(keys[i])) {
+            continue outer;
+          }
+        }
+      }
+      lb.putJoin(NameRules.labelName(keys[i]), Attributes.asString(vals[i]));
+    }
+  }
+
+  private void addJobInstance(Attributes resource) {
+    String service = resource.getString("service.name");
+    if (service != null) {
+      String ns = resource.getString("service.namespace");
+      lb.put("job", ns != null ? ns + "/" + service : service);
+    }
+    String instance = resource.getString("service.instance.id");
+    if (instance != null) {
+      lb.put("instance", instance);
+    }
+  }
+
+  private static boolean isServiceKey(String key) {
+    return key.equals("service.name") || key.equals("service.namespace") || key.equals("service.instance.id");
+  }
+
+  private PromSeries series(SeriesSet out, String metricName, String extraName, String extraValue) {
+    int mark = lb.size;
+    lb.put("__name__", metricName);
+    if (extraName != null) {
+      lb.put(extraName, extraValue);
+    }
+    PromSeries s = lb.build(out);
+    lb.truncate(mark);
+    return s;
+  }
+
+  private void addNumbers(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm) {
+    boolean counter = m.type() == MetricType.SUM && m.monotonic();
+    for (NumberPoint p : m.numberPoints()) {
+      baseLabels(resource, p.attributes(), sm, true);
+      PromSeries s = series(out, name, null, null);
+      double v = p.noRecordedValue() ? STALE_NAN : p.value();
+      s.addSample(v, ms(p.timeNanos()));
+      out.countSample();
+      if (counter) {
+        addExemplars(s, p.exemplars());
+      }
+    }
+  }
+
+  private void addHistograms(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm) {
+    for (HistogramPoint p : m.histogramPoints()) {
+      baseLabels(resource, p.attributes(), sm, true);
+      long ts = ms(p.timeNanos());
+      boolean stale = p.noRecordedValue();
+      if (p.hasSum()) {
+        series(out, name + "_sum", null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
+        out.countSample();
+      }
+      series(out, name + "_count", null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
+      out.countSample();
+      double[] bounds = p.bounds();
+      long[] counts = p.bucketCounts();
+      long cumulative = 0;
+      int nb = Math.min(bounds.length, counts.length);
+      PromSeries[] bucketSeries = new PromSeries[nb + 1];
+      for (int i = 0; i < nb; i++) {
+        cumulative += counts[i];
+        PromSeries b = series(out, name + "_bucket", "le", NameRules.formatFloat(bounds[i]));
+        b.addSample(stale ? STALE_NAN : (double) cumulative, ts);
+        out.countSample();
+        bucketSeries[i] = b;
+      }
+      PromSeries inf = series(out, name + "_bucket", "le", "+Inf");
+      inf.addSample(stale ? STALE_NAN : (double) p.count(), ts);
+      out.countSample();
+      bucketSeries[nb] = inf;
+      for (Exemplar e : p.exemplars()) {
+        double v = e.doubleValue();
+        int target = nb;
+        for (int i = 0; i < nb; i++) {
+          if (v <= bounds[i]) {
+            target = i;
+            break;
+          }
+        }
+        bucketSeries[target].addExemplar(exemplar(e));
+      }
+    }
+  }
+
+  private void addSummaries(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm) {
+    for (SummaryPoint p : m.summaryPoints()) {
+      baseLabels(resource, p.attributes(), sm, true);
+      long ts = ms(p.timeNanos());
+      boolean stale = p.noRecordedValue();
+      series(out, name + "_sum", null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
+      series(out, name + "_count", null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
+      out.countSample();
+      out.countSample();
+      double[] q = p.quantiles();
+      double[] v = p.values();
+      for (int i = 0; i < q.length; i++) {
+        series(out, name, "quantile", NameRules.formatFloat(q[i])).addSample(stale ? STALE_NAN : v[i], ts);
+        out.countSample();
+      }
+    }
+  }
+
+  private void addExponential(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm, List<String> errors) {
+    for (ExponentialHistogramPoint p : m.exponentialHistogramPoints()) {
+      int scale = p.scale();
+      if (scale < -4) {
+        errors.add("cannot convert exponential to native histogram. Scale must be >= -4, was " + scale);
+        continue;
+      }
+      int scaleDown = 0;
+      if (scale > 8) {
+        scaleDown = scale - 8;
+        scale = 8;
+      }
+      baseLabels(resource, p.attributes(), sm, true);
+      PromSeries s = series(out, name, null, null);
+      PromSeries.NativeHistogram h = new PromSeries.NativeHistogram();
+      h.schema = scale;
+      h.zeroThreshold = p.zeroThreshold();
+      h.zeroCount = p.zeroCount();
+      h.timestamp = ms(p.timeNanos());
+      if (p.noRecordedValue()) {
+        h.sum = STALE_NAN;
+        h.countBits = STALE_NAN_BITS;
+      } else {
+        h.sum = p.hasSum() ? p.sum() : 0;
+        h.countBits = p.count();
+      }
+      Layout pos = layout(p.positiveOffset(), p.positiveCounts(), scaleDown);
+      Layout neg = layout(p.negativeOffset(), p.negativeCounts(), scaleDown);
+      h.posSpanOffsets = pos.offsets;
+      h.posSpanLengths = pos.lengths;
+      h.posDeltas = pos.deltas;
+      h.negSpanOffsets = neg.offsets;
+      h.negSpanLengths = neg.lengths;
+      h.negDeltas = neg.deltas;
+      s.addHistogram(h);
+      out.countSample();
+    }
+  }
+
+  record Layout(int[] offsets, int[] lengths, long[] deltas) {}
+
+  /**
+   * Converts OTel exponential buckets (index i covers (base^i, base^(i+1)]) to Prometheus spans and
+   * deltas (index i covers (base^(i-1), base^i]): indexes shift by one, {@code scaleDown} merges
+   * 2^scaleDown neighbours, gaps of more than two empty buckets start a new span.
+   */
+  static Layout layout(int offset, long[] counts, int scaleDown) {
+    if (counts.length == 0) {
+      return new Layout(new int[0], new int[0], new long[0]);
+    }
+    // Merge into (prometheus index, count), dropping empty buckets.
+    int[] idx = new int[counts.length];
+    long[] cnt = new long[counts.length];
+    int n = 0;
+    for (int i = 0; i < counts.length; i++) {
+      int pi = ((offset + i) >> scaleDown) + 1;
+      if (n > 0 && idx[n - 1] == pi) {
+        cnt[n - 1] += counts[i];
+      } else {
+        idx[n] = pi;
+        cnt[n++] = counts[i];
+      }
+    }
+    // Remove zero-count entries (but a merged bucket may have become non-zero).
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (cnt[i] != 0) {
+        idx[m] = idx[i];
+        cnt[m++] = cnt[i];
+      }
+    }
+    if (m == 0) {
+      return new Layout(new int[0], new int[0], new long[0]);
+    }
+    List<int[]> spans = new ArrayList<>();
+    long[] deltas = new long[counts.length * 3 + 1];
+    int d = 0;
+    long prev = 0;
+    int spanLen = 0;
+    int lastIdx = idx[0] - 1;
+    int spanOffset = idx[0];
+    for (int i = 0; i < m; i++) {
+      int gap = idx[i] - lastIdx - 1;
+      if (i > 0 && gap > 2) {
+        spans.add(new int[] {spanOffset, spanLen});
+        spanOffset = gap;
+        spanLen = 0;
+      } else if (i > 0) {
+        for (int g = 0; g < gap; g++) {
+          if (d == deltas.length) {
+            deltas = Arrays.copyOf(deltas, d * 2);
+          }
+          deltas[d++] = -prev;
+          prev = 0;
+          spanLen++;
+        }
+      }
+      if (d == deltas.length) {
+        deltas = Arrays.copyOf(deltas, d * 2);
+      }
+      deltas[d++] = cnt[i] - prev;
+      prev = cnt[i];
+      spanLen++;
+      lastIdx = idx[i];
+    }
+    spans.add(new int[] {spanOffset, spanLen});
+    int[] offs = new int[spans.size()];
+    int[] lens = new int[spans.size()];
+    for (int i = 0; i < spans.size(); i++) {
+      offs[i] = spans.get(i)[0];
+      lens[i] = spans.get(i)[1];
+    }
+    return new Layout(offs, lens, Arrays.copyOf(deltas, d));
+  }
+
+  private void addExemplars(PromSeries s, List<Exemplar> exemplars) {
+    for (Exemplar e : exemplars) {
+      s.addExemplar(exemplar(e));
+    }
+  }
+
+  private static PromSeries.PromExemplar exemplar(Exemplar e) {
+    List<String> names = new ArrayList<>(4);
+    List<String> values = new ArrayList<>(4);
+    int runes = 0;
+    if (e.traceId() != null && !allZero(e.traceId())) {
+      String v = HEX.formatHex(e.traceId());
+      names.add("trace_id");
+      values.add(v);
+      runes += 8 + v.length();
+    }
+    if (e.spanId() != null && !allZero(e.spanId())) {
+      String v = HEX.formatHex(e.spanId());
+      names.add("span_id");
+      values.add(v);
+      runes += 7 + v.length();
+    }
+    Attributes fa = e.filteredAttributes();
+    List<String> an = new ArrayList<>(fa.size());
+    List<String> av = new ArrayList<>(fa.size());
+    for (int i = 0; i < fa.size(); i++) {
+      String v = Attributes.asString(fa.value(i));
+      runes += fa.key(i).codePointCount(0, fa.key(i).length()) + v.codePointCount(0, v.length());
+      an.add(fa.key(i));
+      av.add(v);
+    }
+    if (runes <= MAX_EXEMPLAR_RUNES) {
+      names.addAll(an);
+      values.addAll(av);
+    }
+    return new PromSeries.PromExemplar(names.toArray(new String[0]), values.toArray(new String[0]),
+        e.doubleValue(), ms(e.timeNanos()));
+  }
+
+  private static boolean allZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final String[] IDENTIFYING = {"service.namespace", "service.name", "service.instance.id"};
+
+  private void addTargetInfo(SeriesSet out, Attributes resource, long newestNanos) {
+    if (newestNanos == 0) {
+      return;
+    }
+    int nonIdentifying = resource.size();
+    for (String k : IDENTIFYING) {
+      if (resource.containsKey(k)) {
+        nonIdentifying--;
+      }
+    }
+    if (nonIdentifying == 0) {
+      return;
+    }
+    String name = settings.namespace().isEmpty() ? "target_info" : settings.namespace() + "_target_info";
+    lb.reset();
+    String[] keys = new String[resource.size()];
+    Object[] vals = new Object[resource.size()];
+    for (int i = 0; i < resource.size(); i++) {
+      keys[i] = resource.key(i);
+      vals[i] = resource.value(i);
+    }
+    addSortedJoined(keys, vals, keys.length, IDENTIFYING);
+    addJobInstance(resource);
+    for (int i = 0; i < extNames.length; i++) {
+      lb.putIfAbsent(extNames[i], extValues[i]);
+    }
+    if (lb.indexOf("job") < 0 && lb.indexOf("instance") < 0) {
+      return;
+    }
+    series(out, name, null, null).addSample(1, ms(newestNanos));
+    out.countSample();
+  }
+
+  /** Label names/values under construction; a later put of the same name overwrites. */
+  static final class LabelBuilder {
+    String[] names = new String[16];
+    String[] values = new String[16];
+    int size;
+
+    void reset() {
+      size = 0;
+    }
+
+    void truncate(int n) {
+      size = n;
+    }
+
+    int indexOf(String name) {
+      for (int i = 0; i < size; i++) {
+        if (names[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    void put(String name, String value) {
+      int i = indexOf(name);
+      if (i >= 0) {
+        values[i] = value;
+        return;
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      names[size] = name;
+      values[size++] = value;
+    }
+
+    void putJoin(String name, String value) {
+      int i = indexOf(name);
+      if (i >= 0) {
+        values[i] = values[i] + ";" + value;
+      } else {
+        put(name, value);
+      }
+    }
+
+    void putIfAbsent(String name, String value) {
+      if (indexOf(name) < 0) {
+        put(name, value);
+      }
+    }
+
+    /** Sorted, without empty values. */
+    PromSeries build(SeriesSet out) {
+      int n = 0;
+      for (int i = 0; i < size; i++) {
+        if (!values[i].isEmpty() && !names[i].isEmpty()) {
+          n++;
+        }
+      }
+      String[] ns = new String[n];
+      String[] vs = new String[n];
+      int k = 0;
+      for (int i = 0; i < size; i++) {
+        if (!values[i].isEmpty() && !names[i].isEmpty()) {
+          ns[k] = names[i];
+          vs[k++] = values[i];
+        }
+      }
+      // insertion sort: label sets are small
+      for (int i = 1; i < n; i++) {
+        String kn = ns[i];
+        String kv = vs[i];
+        int j = i - 1;
+        while (j >= 0 && ns[j].compareTo(kn) > 0) {
+          ns[j + 1] = ns[j];
+          vs[j + 1] = vs[j];
+          j--;
+        }
+        ns[j + 1] = kn;
+        vs[j + 1] = kv;
+      }
+      return out.series(ns, vs);
+    }
+  }
+}

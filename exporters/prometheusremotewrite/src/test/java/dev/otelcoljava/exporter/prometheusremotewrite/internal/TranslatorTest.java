@@ -1,0 +1,155 @@
+package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.proto.Remote;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.proto.Types;
+import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.ExponentialHistogramPoint;
+import dev.otelcoljava.runtime.api.data.HistogramPoint;
+import dev.otelcoljava.runtime.api.data.Metric;
+import dev.otelcoljava.runtime.api.data.MetricType;
+import dev.otelcoljava.runtime.api.data.MetricsBatch;
+import dev.otelcoljava.runtime.api.data.NumberPoint;
+import dev.otelcoljava.runtime.api.data.ScopeMetrics;
+import dev.otelcoljava.runtime.api.data.Temporality;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class TranslatorTest {
+  static final long T = 1_700_000_000_123L * 1_000_000L;
+
+  static Translator translator(Map<String, String> ext) {
+    return new Translator(new Translator.Settings("", true, new TreeMap<>(ext), false, false, true, false));
+  }
+
+  static MetricsBatch batch() {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "api", "service.namespace", "shop", "service.instance.id", "i-1", "host.name", "h1"))
+        .addScope("io.lib", "1.0");
+    Metric c = Metric.sum("http.server.requests", Temporality.CUMULATIVE, true);
+    c.addPoint(NumberPoint.ofLong(Attributes.of("http.method", "GET", "9lives", "x", "_under", "u", "empty", ""), 0, T, 7));
+    s.metrics().add(c);
+    Metric g = Metric.gauge("cpu.utilization");
+    g.setUnit("1");
+    NumberPoint stale = NumberPoint.ofDouble(Attributes.of(), 0, T, 0);
+    stale.setNoRecordedValue(true);
+    g.addPoint(stale);
+    s.metrics().add(g);
+    Metric ud = Metric.sum("queue.depth", Temporality.CUMULATIVE, false);
+    ud.setUnit("{items}");
+    ud.addPoint(NumberPoint.ofDouble(Attributes.of("a.b", "1", "a_b", "2"), 0, T, 3));
+    s.metrics().add(ud);
+    Metric delta = Metric.sum("delta.sum", Temporality.DELTA, true);
+    delta.addPoint(NumberPoint.ofDouble(Attributes.of(), 0, T, 1));
+    s.metrics().add(delta);
+    Metric h = new Metric("rpc.latency", MetricType.HISTOGRAM);
+    h.setUnit("ms");
+    HistogramPoint hp = new HistogramPoint();
+    hp.setTimeNanos(T);
+    hp.setBounds(new double[] {0.5, 10});
+    hp.setBucketCounts(new long[] {1, 2, 3});
+    hp.setCount(6);
+    hp.setSum(42.5);
+    h.addPoint(hp);
+    s.metrics().add(h);
+    Metric bw = Metric.sum("net.io", Temporality.CUMULATIVE, true);
+    bw.setUnit("By/s");
+    bw.addPoint(NumberPoint.ofDouble(Attributes.of(), 0, T, 5));
+    s.metrics().add(bw);
+    return b;
+  }
+
+  static List<String> text(SeriesSet set) {
+    List<String> out = new ArrayList<>();
+    for (PromSeries s : set.series()) {
+      StringBuilder sb = new StringBuilder(s.labelsText());
+      for (int i = 0; i < s.sampleCount(); i++) {
+        double v = s.value(i);
+        sb.append(' ').append(Double.doubleToRawLongBits(v) == Translator.STALE_NAN_BITS ? "StaleNaN" : NameRules.formatFloat(v)).append('@').append(s.timestamp(i));
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  @Test
+  void translate_matchesContribRules() {
+    Translator.Result r = translator(Map.of("cluster", "c1", "job", "ignored")).translate(batch());
+    String scope = "otel_scope_name=\"io.lib\", otel_scope_version=\"1.0\"";
+    String id = "instance=\"i-1\", job=\"shop/api\"";
+    assertThat(text(r.series())).containsExactly(
+        "{__name__=\"http_server_requests_total\", _under=\"u\"".replace("_under", "key_under").replace("{__name__=\"http_server_requests_total\", key_under=\"u\"",
+            "{__name__=\"http_server_requests_total\", cluster=\"c1\", http_method=\"GET\", " + id + ", key_9lives=\"x\", key_under=\"u\", " + scope) + "} 7@1700000000123",
+        "{__name__=\"cpu_utilization_ratio\", cluster=\"c1\", " + id + ", " + scope + "} StaleNaN@1700000000123",
+        "{__name__=\"queue_depth\", a_b=\"1;2\", cluster=\"c1\", " + id + ", " + scope + "} 3@1700000000123",
+        "{__name__=\"rpc_latency_milliseconds_sum\", cluster=\"c1\", " + id + ", " + scope + "} 42.5@1700000000123",
+        "{__name__=\"rpc_latency_milliseconds_count\", cluster=\"c1\", " + id + ", " + scope + "} 6@1700000000123",
+        "{__name__=\"rpc_latency_milliseconds_bucket\", cluster=\"c1\", " + id + ", le=\"0.5\", " + scope + "} 1@1700000000123",
+        "{__name__=\"rpc_latency_milliseconds_bucket\", cluster=\"c1\", " + id + ", le=\"10\", " + scope + "} 3@1700000000123",
+        "{__name__=\"rpc_latency_milliseconds_bucket\", cluster=\"c1\", " + id + ", le=\"+Inf\", " + scope + "} 6@1700000000123",
+        "{__name__=\"net_io_bytes_per_second_total\", cluster=\"c1\", " + id + ", " + scope + "} 5@1700000000123",
+        "{__name__=\"target_info\", cluster=\"c1\", host_name=\"h1\", " + id + "} 1@1700000000123");
+    assertThat(r.errors()).containsExactly("invalid temporality and type combination for metric \"delta.sum\"");
+  }
+
+  @Test
+  void layout_exponentialBucketsBecomeSpansAndDeltas() {
+    Translator.Layout l = Translator.layout(-1, new long[] {2, 0, 0, 0, 0, 1, 3}, 0);
+    assertThat(l.offsets()).containsExactly(0, 4);
+    assertThat(l.lengths()).containsExactly(1, 2);
+    assertThat(l.deltas()).containsExactly(2, -1, 2);
+  }
+
+  @Test
+  void encode_matchesGeneratedClassesByteForByte() throws Exception {
+    MetricsBatch b = batch();
+    Metric e = new Metric("exp", MetricType.EXPONENTIAL_HISTOGRAM);
+    ExponentialHistogramPoint p = new ExponentialHistogramPoint();
+    p.setTimeNanos(T);
+    p.setScale(3);
+    p.setCount(9);
+    p.setSum(12.5);
+    p.setZeroCount(1);
+    p.setPositive(2, new long[] {1, 2, 0, 0, 0, 5});
+    p.setNegative(-3, new long[] {0, 0});
+    e.addPoint(p);
+    b.resourceMetrics().get(0).scopeMetrics().get(0).metrics().add(e);
+    SeriesSet set = translator(Map.of()).translate(b).series();
+    ByteBuf out = new ByteBuf(16);
+    for (PromSeries s : set.series()) {
+      WireEncoder.writeSeries(s, out);
+    }
+    Remote.WriteRequest.Builder expected = Remote.WriteRequest.newBuilder();
+    for (PromSeries s : set.series()) {
+      Types.TimeSeries.Builder ts = Types.TimeSeries.newBuilder();
+      for (int i = 0; i < s.labelNames().length; i++) {
+        ts.addLabels(Types.Label.newBuilder().setName(s.labelNames()[i]).setValue(s.labelValues()[i]));
+      }
+      for (int i = 0; i < s.sampleCount(); i++) {
+        ts.addSamples(Types.Sample.newBuilder().setValue(s.value(i)).setTimestamp(s.timestamp(i)));
+      }
+      for (PromSeries.NativeHistogram h : s.histograms()) {
+        Types.Histogram.Builder hb = Types.Histogram.newBuilder().setCountInt(h.countBits).setSum(h.sum).setSchema(h.schema)
+            .setZeroThreshold(h.zeroThreshold).setZeroCountInt(h.zeroCount).setTimestamp(h.timestamp);
+        for (int i = 0; i < h.posSpanOffsets.length; i++) {
+          hb.addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(h.posSpanOffsets[i]).setLength(h.posSpanLengths[i]));
+        }
+        for (long d : h.posDeltas) {
+          hb.addPositiveDeltas(d);
+        }
+        ts.addHistograms(hb);
+      }
+      expected.addTimeseries(ts);
+    }
+    assertThat(out.toByteArray()).isEqualTo(expected.build().toByteArray());
+    Remote.WriteRequest decoded = Remote.WriteRequest.parseFrom(out.toByteArray());
+    assertThat(decoded.getTimeseriesCount()).isEqualTo(set.size());
+    Types.Histogram h = decoded.getTimeseries(set.size() - 2).getHistograms(0);
+    assertThat(h.getSchema()).isEqualTo(3);
+    assertThat(h.getPositiveDeltasList()).containsExactly(1L, 1L, 3L);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WalTest {
+  @TempDir Path dir;
+  final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+  final Wal.Stats stats = new Wal.Stats() {
+    @Override
+    public void dropped(String reason, long samples) {
+      counts.computeIfAbsent("dropped:" + reason, k -> new AtomicLong()).addAndGet(samples);
+    }
+
+    @Override
+    public void corrupt(String what, long count) {
+      counts.computeIfAbsent("corrupt:" + what, k -> new AtomicLong()).addAndGet(count);
+    }
+  };
+
+  static byte[] payload(int i) {
+    ByteBuf b = new ByteBuf(64);
+    Payload.putInt(b, i);
+    Payload.putInt(b, 1);
+    Payload.putInt(b, 3);
+    b.write(new byte[] {1, 2, (byte) i}, 0, 3);
+    return b.toByteArray();
+  }
+
+  List<Long> readAll(Wal w) throws Exception {
+    List<Long> seqs = new ArrayList<>();
+    Record r;
+    while ((r = w.next(0)) != null) {
+      seqs.add(r.seq());
+    }
+    return seqs;
+  }
+
+  @Test
+  void open_recoversValidPrefixOfTornAndCorruptSegments() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      for (int i = 0; i < 5; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 1, System.currentTimeMillis());
+      }
+    }
+    Path seg;
+    try (var s = Files.list(dir)) {
+      seg = s.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    // torn tail: a half-written frame; plus junk files, a directory, and a segment with a bad header
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 1, 2, 3}));
+    }
+    Files.writeString(dir.resolve("junk.txt"), "junk");
+    Files.createDirectories(dir.resolve("somedir"));
+    Files.write(dir.resolve("00000000000000000900.seg"), new byte[] {'g', 'a', 'r', 'b', 'a', 'g', 'e', '!', 0x7f, 0x7f, 0x7f, 0x7f});
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L, 2L, 3L, 4L);
+      byte[] p = payload(9);
+      assertThat(w.append(p, p.length, 1, 1, System.currentTimeMillis()).seq()).isEqualTo(5);
+    }
+    assertThat(counts.get("corrupt:torn_or_corrupt_record").get()).isEqualTo(1);
+    assertThat(counts.get("corrupt:bad_segment_header").get()).isEqualTo(1);
+    assertThat(counts.get("corrupt:junk_file").get()).isEqualTo(2);
+  }
+
+  @Test
+  void open_corruptCrcInMiddleKeepsRecordsBeforeIt() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      for (int i = 0; i < 4; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 1, System.currentTimeMillis());
+      }
+    }
+    Path seg;
+    try (var s = Files.list(dir)) {
+      seg = s.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    byte[] all = Files.readAllBytes(seg);
+    int frame = (all.length - 8) / 4;
+    all[8 + 2 * frame + 20] ^= 0x55; // flip a byte inside the third record
+    Files.write(seg, all);
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L);
+    }
+    assertThat(counts.get("corrupt:torn_or_corrupt_record").get()).isEqualTo(1);
+  }
+
+  @Test
+  void append_overBudgetDropsOldestFirstAndCounts() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 20, 0, stats)) {
+      byte[] big = new byte[100_000];
+      ByteBuf b = new ByteBuf(big.length + 12);
+      Payload.putInt(b, 1);
+      Payload.putInt(b, 10);
+      Payload.putInt(b, big.length);
+      b.write(big, 0, big.length);
+      for (int i = 0; i < 40; i++) {
+        w.append(b.array(), b.length(), 1, 10, System.currentTimeMillis());
+      }
+      assertThat(w.sizeBytes()).isLessThanOrEqualTo((1 << 20) + 200_000);
+      List<Long> seqs = readAll(w);
+      assertThat(seqs).isNotEmpty().endsWith(39L);
+      assertThat(seqs.get(0)).isPositive();
+      assertThat(counts.get("dropped:disk_limit").get()).isEqualTo(10L * seqs.get(0));
+    }
+  }
+
+  @Test
+  void ackAndTruncate_restartReplaysOnlyUnacknowledged() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      for (int i = 0; i < 6; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 1, System.currentTimeMillis());
+      }
+      w.ack(4);
+      w.truncate();
+    }
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(4L, 5L);
+    }
+  }
+}
