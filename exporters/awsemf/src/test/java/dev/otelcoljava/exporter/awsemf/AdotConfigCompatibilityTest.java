@@ -1,0 +1,59 @@
+package dev.otelcoljava.exporter.awsemf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.otelcoljava.runtime.api.config.ConfigNode;
+import dev.otelcoljava.runtime.api.config.ConfigProblems;
+import dev.otelcoljava.testing.SharedFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every awsemf section in ADOT's shipped configs and the project's scenarios loads without error. */
+class AdotConfigCompatibilityTest {
+  @Test
+  void createConfig_everyAdotAndScenarioAwsemfSection_loadsWithoutErrors() throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (Path dir : List.of(SharedFiles.fixtures().resolve("adot/config"), SharedFiles.scenarios())) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).forEach(files::add);
+      }
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<String> errors = new ArrayList<>();
+    int sections = 0;
+    for (Path f : files) {
+      Object tree;
+      try {
+        tree = yaml.readValue(f.toFile(), Object.class);
+      } catch (Exception e) {
+        continue; // not a single-document collector config
+      }
+      if (!(tree instanceof Map<?, ?> root) || !(root.get("exporters") instanceof Map<?, ?> exporters)) {
+        continue;
+      }
+      for (Map.Entry<?, ?> e : exporters.entrySet()) {
+        String id = String.valueOf(e.getKey());
+        if (!id.equals("awsemf") && !id.startsWith("awsemf/")) {
+          continue;
+        }
+        sections++;
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode node = ConfigNode.root(e.getValue(), "exporters::" + id, problems);
+        new AwsEmfExporterFactory().createConfig(node, "awsemf");
+        node.reportUnknownKeys();
+        for (String err : problems.errors()) {
+          errors.add(SharedFiles.sharedDir().relativize(f) + ": " + err);
+        }
+      }
+    }
+    assertThat(sections).isGreaterThanOrEqualTo(10);
+    assertThat(errors).isEmpty();
+  }
+}
