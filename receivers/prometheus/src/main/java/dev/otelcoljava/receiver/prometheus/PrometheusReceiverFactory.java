@@ -1,0 +1,84 @@
+package dev.otelcoljava.receiver.prometheus;
+
+import dev.otelcoljava.receiver.prometheus.config.PromConfig;
+import dev.otelcoljava.receiver.prometheus.config.PromConfigReader;
+import dev.otelcoljava.runtime.api.CreateSettings;
+import dev.otelcoljava.runtime.api.MetricsConsumer;
+import dev.otelcoljava.runtime.api.Receiver;
+import dev.otelcoljava.runtime.api.ReceiverFactory;
+import dev.otelcoljava.runtime.api.Stability;
+import dev.otelcoljava.runtime.api.config.ConfigNode;
+import java.time.Duration;
+
+/**
+ * The {@code prometheus} receiver: scrapes targets with Prometheus' semantics (the embedded {@code
+ * config}) and emits OTLP metrics exactly as otelcol's prometheus receiver. Stateless.
+ */
+public final class PrometheusReceiverFactory implements ReceiverFactory<PrometheusReceiverConfig> {
+  public static final String TYPE = "prometheus";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Stability stability() {
+    return Stability.BETA;
+  }
+
+  @Override
+  public String transport() {
+    return "http";
+  }
+
+  @Override
+  public PrometheusReceiverConfig createConfig(ConfigNode node, String typeUsed) {
+    if (!node.present()) {
+      node.error("no Prometheus scrape_configs or target_allocator set");
+      return PrometheusReceiverConfig.DEFAULT;
+    }
+    ConfigNode ta = node.get("target_allocator");
+    ta.acceptAnyKey();
+    boolean allocator = ta.present();
+    if (allocator) {
+      node.error("target_allocator", "target_allocator is not supported by this collector; list the targets under "
+          + "config::scrape_configs (static_configs, file_sd_configs) instead");
+    }
+    PromConfig config = PromConfigReader.read(node.get("config"), !allocator);
+    for (String removed : new String[] {"use_start_time_metric", "start_time_metric_regex",
+      "report_extra_scrape_metrics"}) {
+      if (node.has(removed)) {
+        node.get(removed).acceptAnyKey();
+        node.warn(removed + " was removed from otelcol's prometheus receiver and is ignored; start times come from "
+            + "_created or the first observation of each series");
+      }
+    }
+    ConfigNode api = node.get("api_server");
+    PrometheusReceiverConfig.ApiServer apiServer = PrometheusReceiverConfig.ApiServer.DEFAULT;
+    if (api.present()) {
+      ConfigNode server = api.get("server_config");
+      apiServer = new PrometheusReceiverConfig.ApiServer(api.bool("enabled", false),
+          api.integer("max_connections", 512), server.string("endpoint", "127.0.0.1:9090"));
+      server.acceptAnyKey();
+      if (apiServer.enabled()) {
+        api.warn("api_server is not served by this collector yet; the setting is ignored");
+      }
+    }
+    boolean scrapeOnShutdown = node.bool("scrape_on_shutdown", false);
+    if (scrapeOnShutdown) {
+      node.warn("scrape_on_shutdown is not supported yet; no final scrape is made at shutdown");
+    }
+    Duration offset = node.duration("initial_scrape_offset", Duration.ZERO);
+    if (!offset.isZero()) {
+      node.warn("initial_scrape_offset is not supported yet; targets keep Prometheus' hashed offsets");
+    }
+    return new PrometheusReceiverConfig(config, node.bool("trim_metric_suffixes", false), apiServer,
+        scrapeOnShutdown, node.bool("discovery_reload_on_startup", false), offset);
+  }
+
+  @Override
+  public Receiver createReceiver(CreateSettings settings, PrometheusReceiverConfig config, MetricsConsumer next) {
+    return new PrometheusReceiver(settings, config, next);
+  }
+}

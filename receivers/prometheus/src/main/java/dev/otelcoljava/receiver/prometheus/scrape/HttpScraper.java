@@ -1,0 +1,323 @@
+package dev.otelcoljava.receiver.prometheus.scrape;
+
+import dev.otelcoljava.receiver.prometheus.config.GlobalConfig;
+import dev.otelcoljava.receiver.prometheus.config.HttpClientConfig;
+import dev.otelcoljava.receiver.prometheus.config.ScrapeConfig;
+import dev.otelcoljava.receiver.prometheus.otlp.ScrapeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The HTTP side of scraping for one scrape config, on the JDK {@link HttpClient}: one client per
+ * job (connection reuse across its targets), Prometheus' request headers, auth re-read from files
+ * at every scrape, and a body read that streams (gunzipping itself) into a reused buffer and
+ * aborts as soon as the uncompressed size passes {@code body_size_limit}.
+ *
+ * <p>Why the JDK client rather than netty: it needs no extra jars or metaspace (the sidecar budget
+ * is 96 MiB), does HTTP/2 over ALPN, proxies and TLS, and its blocking API runs well on virtual
+ * threads, which keep the scrape loops cheap. It never decompresses by itself, so the size limit
+ * applies to uncompressed bytes, gzip bombs included. Thread-safe.
+ */
+final class HttpScraper {
+  /** What Prometheus 2.42 sends: OpenMetrics preferred, then text 0.0.4. */
+  static final String ACCEPT_2_42 = "application/openmetrics-text;version=1.0.0,"
+      + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+  private static final Map<String, String> PROTOCOL_HEADERS = Map.of(
+      "OpenMetricsText1.0.0", "application/openmetrics-text;version=1.0.0",
+      "OpenMetricsText0.0.1", "application/openmetrics-text;version=0.0.1",
+      "PrometheusText1.0.0", "text/plain;version=1.0.0",
+      "PrometheusText0.0.4", "text/plain;version=0.0.4");
+
+  private final ScrapeConfig cfg;
+  private final HttpClient client;
+  private final String accept;
+  private final String userAgent;
+
+  HttpScraper(ScrapeConfig cfg, String userAgent, Executor executor) throws Exception {
+    this.cfg = cfg;
+    this.userAgent = userAgent;
+    this.accept = accept(cfg.scrapeProtocols());
+    HttpClientConfig h = cfg.http();
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .executor(executor)
+        .followRedirects(h.followRedirects() ? HttpClient.Redirect.ALWAYS : HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(cfg.scrapeTimeout());
+    if ("https".equals(cfg.scheme()) || !h.tls().equals(HttpClientConfig.TlsConfig.DEFAULT)) {
+      SSLContext ctx = TlsContexts.context(h.tls());
+      b.sslContext(ctx).sslParameters(TlsContexts.parameters(ctx, h.tls()));
+    }
+    if (!h.proxyUrl().isEmpty()) {
+      b.proxy(new NoProxySelector(URI.create(h.proxyUrl()), h.noProxy()));
+    }
+    this.client = b.build();
+  }
+
+  /** The Accept header: Prometheus 2.42's for the default protocols, else built from scrape_protocols. */
+  static String accept(List<String> protocols) {
+    if (protocols.equals(GlobalConfig.DEFAULT_PROTOCOLS)) {
+      return ACCEPT_2_42;
+    }
+    List<String> vals = new ArrayList<>();
+    int weight = PROTOCOL_HEADERS.size() + 2;
+    for (String p : protocols) {
+      String v = PROTOCOL_HEADERS.get(p);
+      if (v == null) {
+        continue; // PrometheusProto: not spoken by this collector
+      }
+      vals.add(v + ";q=0." + weight--);
+    }
+    vals.add("*/*;q=0." + weight);
+    return String.join(",", vals);
+  }
+
+  /** A reusable, growable body buffer owned by one scrape loop. */
+  static final class Body {
+    byte[] buf = new byte[16 * 1024];
+    int len;
+    long wireBytes;
+    String contentType;
+    private int oversizedScrapes;
+
+    /**
+     * Gives memory back after a one-off large body: when the buffer stayed over 1 MiB and more
+     * than four times the body for 10 scrapes in a row, it is reallocated at twice the body size.
+     */
+    void shrinkIfOversized() {
+      if (buf.length > (1 << 20) && buf.length > 4L * len) {
+        if (++oversizedScrapes >= 10) {
+          buf = new byte[Math.max(16 * 1024, len * 2)];
+          oversizedScrapes = 0;
+        }
+      } else {
+        oversizedScrapes = 0;
+      }
+    }
+  }
+
+  /** GETs the target into {@code out}; throws {@link ScrapeException} with a reason on any failure. */
+  void scrape(URI url, Duration timeout, Body out) throws ScrapeException, InterruptedException {
+    HttpRequest.Builder rb = HttpRequest.newBuilder(url).GET().timeout(timeout)
+        .header("Accept", accept)
+        .header("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity")
+        .header("User-Agent", userAgent)
+        .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
+    if ("https".equals(url.getScheme()) && cfg.http().enableHttp2()) {
+      rb.version(HttpClient.Version.HTTP_2);
+    }
+    String auth = authorization();
+    if (auth != null) {
+      rb.header("Authorization", auth);
+    }
+    HttpResponse<InputStream> resp;
+    try {
+      resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new ScrapeException("timeout", "Get \"" + url + "\": context deadline exceeded (connect)");
+    } catch (HttpTimeoutException e) {
+      throw new ScrapeException("timeout", "Get \"" + url + "\": context deadline exceeded");
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      if (m.toLowerCase(Locale.ROOT).contains("redirect")) {
+        throw new ScrapeException("redirect", "Get \"" + url + "\": stopped after too many redirects");
+      }
+      throw new ScrapeException("connection", "Get \"" + url + "\": " + describe(e));
+    }
+    try (InputStream raw = resp.body()) {
+      int status = resp.statusCode();
+      if (status != 200) {
+        if (status / 100 == 3) {
+          throw new ScrapeException("redirect", "server returned HTTP status " + status
+              + (cfg.http().followRedirects() ? "" : " (follow_redirects is false)"));
+        }
+        throw new ScrapeException("http_status", "server returned HTTP status " + status);
+      }
+      out.contentType = resp.headers().firstValue("Content-Type").orElse("");
+      String encoding = resp.headers().firstValue("Content-Encoding").orElse("");
+      CountingStream counted = new CountingStream(raw);
+      InputStream in = counted;
+      if (encoding.equalsIgnoreCase("gzip")) {
+        in = new GZIPInputStream(counted, 8192);
+      } else if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+        throw new ScrapeException("http_status", "unsupported Content-Encoding \"" + encoding + "\"");
+      }
+      readLimited(in, out, cfg.bodySizeLimit());
+      out.wireBytes = counted.count;
+    } catch (ScrapeException e) {
+      throw e;
+    } catch (ZipException e) {
+      throw new ScrapeException("gzip", "error reading gzip body: " + e.getMessage());
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+        throw new InterruptedException("scrape interrupted");
+      }
+      throw new ScrapeException("connection", "error reading body: " + describe(e));
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connect: connection refused";
+    }
+    String m = e.getMessage();
+    return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** Reads into the buffer; stops with body_size_limit as soon as more than {@code limit} bytes arrive. */
+  static void readLimited(InputStream in, Body out, long limit) throws IOException, ScrapeException {
+    int len = 0;
+    byte[] buf = out.buf;
+    while (true) {
+      if (len == buf.length) {
+        long cap = (long) buf.length * 2;
+        if (limit > 0) {
+          cap = Math.min(cap, limit + 1);
+        }
+        if (cap > Integer.MAX_VALUE - 16) {
+          throw new ScrapeException("body_size_limit", "body size limit exceeded");
+        }
+        if (cap <= len) {
+          throw new ScrapeException("body_size_limit", "body size limit exceeded");
+        }
+        buf = Arrays.copyOf(buf, (int) cap);
+        out.buf = buf;
+      }
+      int n = in.read(buf, len, buf.length - len);
+      if (n < 0) {
+        break;
+      }
+      len += n;
+      if (limit > 0 && len > limit) {
+        out.len = 0;
+        throw new ScrapeException("body_size_limit", "body size limit exceeded");
+      }
+    }
+    out.len = len;
+  }
+
+  private String authorization() throws ScrapeException {
+    HttpClientConfig h = cfg.http();
+    if (h.basicAuth() != null) {
+      String user = h.basicAuth().username();
+      if (!h.basicAuth().usernameFile().isEmpty()) {
+        user = readSecret(h.basicAuth().usernameFile(), "basic_auth username_file");
+      }
+      String pass = h.basicAuth().password();
+      if (!h.basicAuth().passwordFile().isEmpty()) {
+        pass = readSecret(h.basicAuth().passwordFile(), "basic_auth password_file");
+      }
+      return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
+    }
+    if (h.authorization() != null) {
+      String cred = h.authorization().credentials();
+      if (!h.authorization().credentialsFile().isEmpty()) {
+        // re-read at every scrape: projected service account tokens rotate
+        cred = readSecret(h.authorization().credentialsFile(), "credentials file");
+      }
+      return h.authorization().type() + " " + cred;
+    }
+    return null;
+  }
+
+  private static String readSecret(String file, String what) throws ScrapeException {
+    try {
+      return Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new ScrapeException("auth", "unable to read " + what + " " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** Go's strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64). */
+  static String seconds(Duration d) {
+    return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+  }
+
+  private static final class CountingStream extends java.io.FilterInputStream {
+    long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+
+  /** proxy_url with no_proxy (comma-separated hosts, domain suffixes, {@code *}). */
+  private static final class NoProxySelector extends ProxySelector {
+    private final Proxy proxy;
+    private final List<String> noProxy;
+
+    NoProxySelector(URI proxyUrl, String noProxy) {
+      int port = proxyUrl.getPort() > 0 ? proxyUrl.getPort() : ("https".equals(proxyUrl.getScheme()) ? 443 : 80);
+      this.proxy = new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxyUrl.getHost(), port));
+      List<String> list = new ArrayList<>();
+      for (String s : noProxy.split(",")) {
+        if (!s.isBlank()) {
+          list.add(s.trim().toLowerCase(Locale.ROOT));
+        }
+      }
+      this.noProxy = list;
+    }
+
+    @Override
+    public List<Proxy> select(URI uri) {
+      String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+      for (String n : noProxy) {
+        String suffix = n.startsWith(".") ? n : "." + n;
+        if (n.equals("*") || host.equals(n) || host.endsWith(suffix)) {
+          return List.of(Proxy.NO_PROXY);
+        }
+      }
+      return List.of(proxy);
+    }
+
+    @Override
+    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+  }
+
+  void close() {
+    client.shutdownNow();
+  }
+}

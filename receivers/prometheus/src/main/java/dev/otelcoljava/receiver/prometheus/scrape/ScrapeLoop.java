@@ -1,0 +1,232 @@
+package dev.otelcoljava.receiver.prometheus.scrape;
+
+import dev.otelcoljava.receiver.prometheus.otlp.ScrapeException;
+import dev.otelcoljava.receiver.prometheus.otlp.TargetMapper;
+import dev.otelcoljava.runtime.api.ConsumerException;
+import dev.otelcoljava.runtime.api.MetricsConsumer;
+import dev.otelcoljava.runtime.api.data.MetricsBatch;
+import io.opentelemetry.api.common.Attributes;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Scrapes one target at its interval on a virtual thread: the first scrape waits for the target's
+ * stable offset within the interval (hash of its labels and URL XOR a per-process seed, as
+ * Prometheus spreads targets); each scrape is bounded by the timeout (the HTTP client's header
+ * timeout plus an interrupt from the shared timer for slow bodies). A scrape yields exactly one
+ * batch to the consumer: its samples, staleness markers and the synthetic series, or on failure
+ * only staleness markers and the synthetic series with up=0.
+ */
+final class ScrapeLoop implements Runnable {
+  private final Target target;
+  private final ScrapePool pool;
+  private final TargetMapper mapper;
+  private final MetricsConsumer next;
+  private final ScheduledExecutorService timer;
+  private final ReceiverMetrics metrics;
+  private final Attributes attrs;
+  private final long offsetSeed;
+  private final HttpScraper.Body body = new HttpScraper.Body();
+  private final Object scrapeLock = new Object();
+  private volatile boolean stopping;
+  private volatile boolean emitStaleOnStop;
+  private boolean inScrape;
+  private boolean timedOut;
+  private Thread thread;
+  private volatile String lastError;
+
+  ScrapeLoop(Target target, ScrapePool pool, TargetMapper mapper, MetricsConsumer next,
+      ScheduledExecutorService timer, ReceiverMetrics metrics, long offsetSeed) {
+    this.target = target;
+    this.pool = pool;
+    this.mapper = mapper;
+    this.next = next;
+    this.timer = timer;
+    this.metrics = metrics;
+    this.attrs = metrics.target(target.job(), target.instance());
+    this.offsetSeed = offsetSeed;
+  }
+
+  Target target() {
+    return target;
+  }
+
+  /** The last scrape error, or null after a successful scrape. */
+  String lastError() {
+    return lastError;
+  }
+
+  void start() {
+    thread = Thread.ofVirtual().name("scrape " + target.job() + " " + target.instance()).start(this);
+  }
+
+  /**
+   * Asks the loop to stop; with {@code staleness} it emits staleness markers for all the target's
+   * series (the target left discovery). Does not wait; see {@link #join}.
+   */
+  void stop(boolean staleness) {
+    emitStaleOnStop = staleness;
+    stopping = true;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      LockSupport.unpark(t);
+    }
+  }
+
+  boolean join(long millis) throws InterruptedException {
+    Thread t = thread;
+    if (t == null) {
+      return true;
+    }
+    return t.join(java.time.Duration.ofMillis(millis));
+  }
+
+  /** Milliseconds from {@code nowMs} until this target's next slot on the interval grid. */
+  static long initialDelay(long nowMs, long intervalMs, long hash, long seed) {
+    long base = intervalMs - Math.floorMod(nowMs, intervalMs);
+    long offset = Long.remainderUnsigned(hash ^ seed, intervalMs);
+    long next = base + offset;
+    if (next > intervalMs) {
+      next -= intervalMs;
+    }
+    return next;
+  }
+
+  @Override
+  public void run() {
+    try {
+      loop();
+    } catch (RuntimeException | Error e) {
+      pool.log().log(System.Logger.Level.ERROR, "died " + target.url(),
+          "the scrape loop of " + target.publicLabels() + " stopped unexpectedly: " + e, e);
+      throw e;
+    }
+  }
+
+  private void loop() {
+    long intervalMs = target.interval().toMillis();
+    long nextMs = System.currentTimeMillis()
+        + initialDelay(System.currentTimeMillis(), intervalMs, target.hash(), offsetSeed);
+    while (!stopping) {
+      if (!sleepUntil(nextMs)) {
+        break;
+      }
+      scrapeOnce();
+      nextMs += intervalMs;
+      long now = System.currentTimeMillis();
+      if (nextMs <= now) {
+        // missed slots (a slow consumer or a paused VM): keep the phase, skip the backlog
+        nextMs += ((now - nextMs) / intervalMs + 1) * intervalMs;
+      }
+    }
+    Thread.interrupted();
+    if (emitStaleOnStop) {
+      emit(mapper.stop(System.currentTimeMillis()));
+    }
+  }
+
+  private boolean sleepUntil(long wallMs) {
+    while (!stopping) {
+      long left = wallMs - System.currentTimeMillis();
+      if (left <= 0) {
+        return true;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(left));
+      Thread.interrupted();
+    }
+    return false;
+  }
+
+  void scrapeOnce() {
+    long startMs = System.currentTimeMillis();
+    long startNanos = System.nanoTime();
+    mapper.beginScrape(startMs);
+    metrics.scrapes.add(1, attrs);
+    synchronized (scrapeLock) {
+      inScrape = true;
+      timedOut = false;
+    }
+    Thread self = Thread.currentThread();
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      synchronized (scrapeLock) {
+        if (inScrape) {
+          timedOut = true;
+          self.interrupt();
+        }
+      }
+    }, target.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    ScrapeException failure = null;
+    try {
+      String forced = pool.forcedError();
+      if (forced != null) {
+        throw new ScrapeException("target_limit", forced);
+      }
+      pool.scraper().scrape(target.url(), target.timeout(), body);
+      metrics.bodyBytes.add(body.len, attrs);
+      metrics.wireBytes.add(body.wireBytes, attrs);
+      mapper.appendBody(body.buf, body.len, body.contentType);
+      body.shrinkIfOversized();
+    } catch (ScrapeException e) {
+      failure = e;
+    } catch (InterruptedException e) {
+      failure = new ScrapeException("timeout", "Get \"" + target.url() + "\": context deadline exceeded");
+    } catch (RuntimeException e) {
+      failure = new ScrapeException("internal", "scrape failed: " + e, e);
+    } finally {
+      boolean wasTimedOut;
+      synchronized (scrapeLock) {
+        inScrape = false;
+        wasTimedOut = timedOut;
+      }
+      deadline.cancel(false);
+      Thread.interrupted();
+      if (wasTimedOut && failure != null && !"timeout".equals(failure.reason())) {
+        failure = new ScrapeException("timeout", "Get \"" + target.url() + "\": context deadline exceeded");
+      }
+    }
+    if (stopping && failure != null && "timeout".equals(failure.reason())) {
+      return; // interrupted by stop(): the stop path reports
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    metrics.duration.record(seconds, attrs);
+    MetricsBatch batch;
+    if (failure == null) {
+      lastError = null;
+      metrics.samples.add(mapper.samplesScraped(), attrs);
+      metrics.samplesPost.add(mapper.samplesPostMetricRelabeling(), attrs);
+      batch = mapper.commit(new TargetMapper.Report(true, seconds));
+      if (mapper.lastWarning() != null) {
+        pool.log().log(System.Logger.Level.WARNING, "warn " + target.url(), "failed to add datapoint(s) for target "
+            + target.publicLabels() + ": " + mapper.lastWarning() + " (" + mapper.droppedSeries() + " in this scrape)");
+      }
+    } else {
+      lastError = failure.getMessage();
+      metrics.failures.add(1, metrics.withReason(attrs, failure.reason()));
+      pool.log().log(System.Logger.Level.WARNING, "fail " + target.url(), "Failed to scrape Prometheus endpoint: "
+          + "target " + target.publicLabels() + " scrape_timestamp " + startMs + ": " + failure.getMessage());
+      batch = mapper.fail(new TargetMapper.Report(false, seconds));
+    }
+    emit(batch);
+  }
+
+  private void emit(MetricsBatch batch) {
+    if (batch == null) {
+      return;
+    }
+    int points = batch.dataPointCount();
+    try {
+      next.consume(batch);
+    } catch (ConsumerException e) {
+      metrics.refused.add(e.rejectedPoints() < 0 ? points : e.rejectedPoints(), attrs);
+      pool.log().log(System.Logger.Level.WARNING, "refused " + target.url(),
+          "the next consumer refused the scrape of " + target.publicLabels() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      metrics.refused.add(points, attrs);
+      pool.log().log(System.Logger.Level.ERROR, "refused " + target.url(),
+          "the next consumer failed on the scrape of " + target.publicLabels() + ": " + e, e);
+    }
+  }
+}
