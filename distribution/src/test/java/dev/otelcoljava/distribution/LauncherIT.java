@@ -1,0 +1,95 @@
+package dev.otelcoljava.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's JVM flags for given cgroup limits (dry run: the java command is printed). */
+class LauncherIT {
+  private static String dryRun(Path dir, Path cgroupRoot, Map<String, String> extra) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("OTELCOL_JAVA_DRY_RUN", "1");
+    env.put("OTELCOL_JAVA_CGROUP_ROOT", cgroupRoot.toString());
+    AppDir.Result r = AppDir.run(List.of("/bin/sh", AppDir.launcher().toString(), "--config=x.yaml"), env, dir);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    return r.output().trim();
+  }
+
+  @Test
+  void launcher_cgroupV2SidecarLimits_serialGcAndHeapShare(@TempDir Path dir) throws Exception {
+    Path cg = Files.createDirectories(dir.resolve("cg2"));
+    Files.writeString(cg.resolve("memory.max"), Long.toString(96L << 20) + "\n");
+    Files.writeString(cg.resolve("cpu.max"), "50000 100000\n");
+    String cmd = dryRun(dir, cg, Map.of("JAVA_OPTS", "-Dfrom.java.opts=1", "OTELCOL_JAVA_OPTS", "-Xmx50m"));
+    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -XX:MaxRAMPercentage=41.6 ").contains(" -XX:+UseSerialGC ")
+        .contains(" -XX:TieredStopAtLevel=1 ")
+        .contains(" -XX:+ExitOnOutOfMemoryError ")
+        .contains(" -cp " + AppDir.home() + "/lib/* dev.otelcoljava.runtime.cli.Main --config=x.yaml");
+    // User options come after the launcher's, so they win.
+    assertThat(cmd.indexOf("-Xmx50m")).isGreaterThan(cmd.indexOf("-XX:MaxRAMPercentage"));
+    assertThat(cmd.indexOf("-Dfrom.java.opts=1")).isLessThan(cmd.indexOf("-Xmx50m"));
+    String java = cmd.substring(0, cmd.indexOf(' '));
+    Path release = Path.of(java).getParent().getParent().resolve("release");
+    int major = Integer.parseInt(Files.readString(release).replaceAll("(?s).*JAVA_VERSION=\"(\\d+).*", "$1"));
+    assertThat(major).isGreaterThanOrEqualTo(21);
+    if (major >= 25) {
+      assertThat(cmd).contains(" -XX:+UseCompactObjectHeaders ").doesNotContain("UnlockExperimentalVMOptions")
+          .contains("-XX:SharedArchiveFile=").contains(" -XX:+AutoCreateSharedArchive ");
+    }
+  }
+
+  @Test
+  void launcher_cgroupV1Unlimited_leavesHeapAndGcToTheJvm(@TempDir Path dir) throws Exception {
+    Path cg = dir.resolve("cg1");
+    Files.createDirectories(cg.resolve("memory"));
+    Files.createDirectories(cg.resolve("cpu"));
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
+    Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "-1\n");
+    Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000\n");
+    String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS", "off"));
+    assertThat(cmd).doesNotContain("MaxRAMPercentage").doesNotContain("SharedArchiveFile")
+        .doesNotContain("TieredStopAtLevel").doesNotContain("TrimNativeHeapInterval");
+    if (Runtime.getRuntime().availableProcessors() > 1) {
+      assertThat(cmd).doesNotContain("UseSerialGC");
+    }
+  }
+
+  @Test
+  void launcher_cgroupV1Limits_heapShareCappedAt75Percent(@TempDir Path dir) throws Exception {
+    Path cg = dir.resolve("cg1");
+    Files.createDirectories(cg.resolve("memory"));
+    Files.createDirectories(cg.resolve("cpu"));
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), Long.toString(512L << 20));
+    Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "100000");
+    Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000");
+    String cmd = dryRun(dir, cg, Map.of());
+    assertThat(cmd).contains(" -XX:MaxRAMPercentage=75.0 ").contains(" -XX:+UseSerialGC ")
+        .doesNotContain("TieredStopAtLevel");
+  }
+
+  @Test
+  void launcher_shortCommands_doNotUseOrWriteTheCdsArchive(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("OTELCOL_JAVA_DRY_RUN", "1", "OTELCOL_JAVA_CGROUP_ROOT", dir.resolve("none").toString());
+    for (String sub : List.of("validate", "components", "--version")) {
+      AppDir.Result r = AppDir.run(List.of("/bin/sh", AppDir.launcher().toString(), sub), env, dir);
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.output()).doesNotContain("SharedArchiveFile").endsWith("dev.otelcoljava.runtime.cli.Main " + sub + "\n");
+    }
+  }
+
+  @Test
+  void launcher_javaHomeTooOld_fallsBackToANewerJdk(@TempDir Path dir) throws Exception {
+    Path fake = Files.createDirectories(dir.resolve("jdk17/bin"));
+    Path java = fake.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nexit 3\n");
+    java.toFile().setExecutable(true);
+    Files.writeString(dir.resolve("jdk17/release"), "JAVA_VERSION=\"17.0.2\"\n");
+    String cmd = dryRun(dir, dir.resolve("no-cgroup"), Map.of("JAVA_HOME", dir.resolve("jdk17").toString()));
+    assertThat(cmd).doesNotStartWith(java.toString());
+  }
+}

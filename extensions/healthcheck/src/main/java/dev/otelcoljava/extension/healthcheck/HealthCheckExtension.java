@@ -1,0 +1,149 @@
+package dev.otelcoljava.extension.healthcheck;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.otelcoljava.runtime.api.Extension;
+import dev.otelcoljava.runtime.api.Host;
+import dev.otelcoljava.runtime.api.PipelineStatusListener;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves the collector's health on {@code endpoint}+{@code path}: 503 until the runtime reports
+ * the pipelines ready, 200 while they run, 503 again once shutdown begins; the socket closes when
+ * the extension shuts down. Served by the JDK's HTTP server on two daemon threads. Thread-safe.
+ */
+final class HealthCheckExtension implements Extension, PipelineStatusListener {
+  static final String NOT_AVAILABLE =
+      "{\"status\":\"Server not available\",\"upSince\":\"0001-01-01T00:00:00Z\",\"uptime\":\"\"}";
+
+  private final HealthCheckConfig config;
+  private final System.Logger logger;
+  private final Clock clock;
+  private volatile Instant upSince;
+  private volatile long upSinceNanos;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  HealthCheckExtension(HealthCheckConfig config, System.Logger logger, Clock clock) {
+    this.config = config;
+    this.logger = logger;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void start(Host host) throws IOException {
+    if (server != null) {
+      return;
+    }
+    InetSocketAddress addr = new InetSocketAddress(config.host(), config.port());
+    HttpServer s;
+    try {
+      s = HttpServer.create(addr, 16);
+    } catch (BindException e) {
+      throw new IOException("cannot listen on " + config.endpoint() + ": " + e.getMessage()
+          + "; another process uses the port: change health_check::endpoint", e);
+    }
+    AtomicInteger n = new AtomicInteger();
+    executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "health_check-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    s.setExecutor(executor);
+    s.createContext("/", this::handle);
+    s.start();
+    server = s;
+    logger.log(System.Logger.Level.INFO, "Health check listening on " + config.endpoint() + config.path(), (Throwable) null);
+  }
+
+  /** The bound port (useful when the config asked for port 0). */
+  synchronized int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  @Override
+  public void pipelinesReady() {
+    upSinceNanos = System.nanoTime();
+    upSince = clock.instant();
+  }
+
+  @Override
+  public void pipelinesNotReady() {
+    upSince = null;
+  }
+
+  private boolean pathMatches(String requestPath) {
+    String p = config.path();
+    return p.endsWith("/") ? requestPath.startsWith(p) : requestPath.equals(p);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      ex.getRequestBody().readAllBytes();
+      String origin = ex.getRequestHeaders().getFirst("Origin");
+      if (origin != null && (config.corsAllowedOrigins().contains("*") || config.corsAllowedOrigins().contains(origin))) {
+        ex.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+        ex.getResponseHeaders().set("Vary", "Origin");
+      }
+      for (Map.Entry<String, String> h : config.responseHeaders().entrySet()) {
+        ex.getResponseHeaders().set(h.getKey(), h.getValue());
+      }
+      if (!pathMatches(ex.getRequestURI().getPath())) {
+        send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+        return;
+      }
+      Instant since = upSince;
+      if (since != null) {
+        if (config.healthyBody() != null) {
+          send(ex, 200, "text/plain; charset=utf-8", config.healthyBody());
+        } else {
+          String uptime = GoTime.duration(System.nanoTime() - upSinceNanos);
+          send(ex, 200, "application/json", "{\"status\":\"Server available\",\"upSince\":\""
+              + GoTime.rfc3339Nano(since) + "\",\"uptime\":\"" + uptime + "\"}");
+        }
+      } else if (config.unhealthyBody() != null) {
+        send(ex, 503, "text/plain; charset=utf-8", config.unhealthyBody());
+      } else {
+        send(ex, 503, "application/json", NOT_AVAILABLE);
+      }
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(status, head ? -1 : b.length);
+    if (!head) {
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(b);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void shutdown(Duration timeout) throws InterruptedException {
+    upSince = null;
+    if (server != null) {
+      server.stop(0);
+      server = null;
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+      executor.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      executor = null;
+    }
+  }
+}
