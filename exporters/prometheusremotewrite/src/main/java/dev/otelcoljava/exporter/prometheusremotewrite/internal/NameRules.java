@@ -90,11 +90,12 @@ public final class NameRules {
         tokens.add(perUnit);
       }
       if (metric.type() == MetricType.SUM && metric.monotonic()) {
-        tokens.remove("total");
+        // every "total" token goes, as upstream's removeItem does: a_total_b_total -> a_b_total
+        tokens.removeIf("total"::equals);
         tokens.add("total");
       }
       if (unit.equals("1") && metric.type() == MetricType.GAUGE) {
-        tokens.remove("ratio");
+        tokens.removeIf("ratio"::equals);
         tokens.add("ratio");
       }
       if (!namespace.isEmpty()) {
