@@ -2,10 +2,15 @@ package dev.otelcoljava.exporter.prometheusremotewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otelcoljava.runtime.api.ComponentFactory;
 import dev.otelcoljava.runtime.api.ComponentId;
+import dev.otelcoljava.runtime.api.ComponentKind;
 import dev.otelcoljava.runtime.api.config.ConfigProblems;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -55,5 +60,19 @@ class ConfigTest {
     ConfigProblems p = problems(Map.of("endpoint", "http://x/", "export_created_metric", Map.of("enabled", true)));
     assertThat(p.errors()).isEmpty();
     assertThat(p.warnings()).anyMatch(w -> w.contains("export_created_metric"));
+  }
+
+  /** The collector finds exporters through ServiceLoader; a misplaced services file leaves the type unknown. */
+  @Test
+  void serviceLoader_findsTheExporterFactory() {
+    List<ComponentFactory<?>> found = new ArrayList<>();
+    for (ComponentFactory<?> f : ServiceLoader.load(ComponentFactory.class)) {
+      if (f instanceof PrometheusRemoteWriteExporterFactory) {
+        found.add(f);
+      }
+    }
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).deprecatedTypes()).contains("prometheusremotewrite");
+    assertThat(found.get(0).kind()).isEqualTo(ComponentKind.EXPORTER);
   }
 }
