@@ -14,6 +14,20 @@ import java.util.Set;
 public final class ConfigProblems {
   private final Set<String> errors = new LinkedHashSet<>();
   private final Set<String> warnings = new LinkedHashSet<>();
+  private boolean offline;
+
+  /**
+   * Whether the config is read for an offline run ({@code explain}): nothing will be scraped or
+   * sent, so a component may report local resources that only the running collector needs
+   * (credential and CA files of the target environment) as warnings instead of errors.
+   */
+  public boolean offline() {
+    return offline;
+  }
+
+  public void setOffline(boolean offline) {
+    this.offline = offline;
+  }
 
   public void error(String path, String message) {
     errors.add(path.isEmpty() ? message : path + ": " + message);

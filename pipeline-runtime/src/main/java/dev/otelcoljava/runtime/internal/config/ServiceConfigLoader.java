@@ -39,7 +39,14 @@ public final class ServiceConfigLoader {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static ServiceConfig load(Map<String, Object> tree, ComponentRegistry registry) throws ConfigException {
+    return load(tree, registry, false);
+  }
+
+  /** The same; {@code offline} for a config read by {@code explain} (see {@link ConfigProblems#offline()}). */
+  public static ServiceConfig load(Map<String, Object> tree, ComponentRegistry registry, boolean offline)
+      throws ConfigException {
     ConfigProblems problems = new ConfigProblems();
+    problems.setOffline(offline);
     ConfigNode root = ConfigNode.root(tree, "", problems);
     Map<ComponentKind, Map<ComponentId, ComponentSpec>> components = new EnumMap<>(ComponentKind.class);
     // Ids written in a section but not usable (unknown type): already reported, so references to

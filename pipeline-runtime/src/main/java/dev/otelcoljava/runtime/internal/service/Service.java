@@ -196,6 +196,16 @@ public final class Service implements AutoCloseable {
     private boolean configureLogging = true;
     private UnaryOperator<TelemetryConfig> telemetryOverride = UnaryOperator.identity();
     private CommandLine commandLine;
+    private boolean offline;
+
+    /**
+     * Reads the config for an offline run ({@code explain}): files that only the running collector
+     * needs (credentials, CA files of the target environment) may be missing.
+     */
+    public Builder offline(boolean on) {
+      this.offline = on;
+      return this;
+    }
 
     /** Adds a whole YAML document as a source. */
     public Builder yaml(String document) {
@@ -282,7 +292,7 @@ public final class Service implements AutoCloseable {
       for (String w : resolved.warnings()) {
         logger.log(System.Logger.Level.WARNING, w);
       }
-      ServiceConfig cfg = ServiceConfigLoader.load(resolved.config(), registry);
+      ServiceConfig cfg = ServiceConfigLoader.load(resolved.config(), registry, offline);
       for (String w : cfg.warnings()) {
         logger.log(System.Logger.Level.WARNING, w);
       }

@@ -2,10 +2,12 @@ package dev.otelcoljava.receiver.prometheus;
 
 import dev.otelcoljava.receiver.prometheus.config.PromConfig;
 import dev.otelcoljava.receiver.prometheus.config.PromConfigReader;
+import dev.otelcoljava.receiver.prometheus.scrape.ScrapeReplay;
 import dev.otelcoljava.runtime.api.CreateSettings;
 import dev.otelcoljava.runtime.api.MetricsConsumer;
 import dev.otelcoljava.runtime.api.Receiver;
 import dev.otelcoljava.runtime.api.ReceiverFactory;
+import dev.otelcoljava.runtime.api.ReceiverReplay;
 import dev.otelcoljava.runtime.api.Stability;
 import dev.otelcoljava.runtime.api.config.ConfigNode;
 import java.time.Duration;
@@ -14,7 +16,8 @@ import java.time.Duration;
  * The {@code prometheus} receiver: scrapes targets with Prometheus' semantics (the embedded {@code
  * config}) and emits OTLP metrics exactly as otelcol's prometheus receiver. Stateless.
  */
-public final class PrometheusReceiverFactory implements ReceiverFactory<PrometheusReceiverConfig> {
+public final class PrometheusReceiverFactory
+    implements ReceiverFactory<PrometheusReceiverConfig>, ReceiverReplay<PrometheusReceiverConfig> {
   public static final String TYPE = "prometheus";
 
   @Override
@@ -80,5 +83,15 @@ public final class PrometheusReceiverFactory implements ReceiverFactory<Promethe
   @Override
   public Receiver createReceiver(CreateSettings settings, PrometheusReceiverConfig config, MetricsConsumer next) {
     return new PrometheusReceiver(settings, config, next);
+  }
+
+  /**
+   * Replays saved exposition bodies as scrapes of one target of the first job (see {@link
+   * ScrapeReplay}); nothing is scraped.
+   */
+  @Override
+  public ReceiverReplay.Replayer replayer(CreateSettings settings, PrometheusReceiverConfig config,
+      java.util.Map<String, String> source) {
+    return ScrapeReplay.open(config.config(), source, settings.buildInfo().version(), config.trimMetricSuffixes());
   }
 }

@@ -459,6 +459,10 @@ public final class PromConfigReader {
 
   private static void checkFile(ConfigNode n, String file, String what) {
     if (file != null && !file.isEmpty() && !Files.exists(Path.of(file))) {
+      if (n.problems().offline()) {
+        n.warn(what + " \"" + file + "\" does not exist here; not needed offline (nothing is scraped)");
+        return;
+      }
       n.error("error checking " + what + " \"" + file + "\": stat " + file + ": no such file or directory");
     }
   }
