@@ -36,8 +36,6 @@ final class EcsContainerMetricsReceiver implements Receiver {
   private final EcsMetricsBuilder builder;
   private final RateLimitedLogger rateLimited;
   private final System.Logger logger;
-  private final LongCounter accepted;
-  private final LongCounter refused;
   private final LongCounter fetchErrors;
   private final io.opentelemetry.api.common.Attributes baseAttrs;
   private final AtomicLong failures = new AtomicLong();
@@ -54,10 +52,8 @@ final class EcsContainerMetricsReceiver implements Receiver {
     this.logger = settings.logger();
     this.builder = new EcsMetricsBuilder(logger);
     this.rateLimited = new RateLimitedLogger(logger, Duration.ofMinutes(1));
-    this.accepted = settings.meter().counterBuilder("otelcol_receiver_accepted_metric_points")
-        .setDescription("Number of metric points successfully pushed into the pipeline.").build();
-    this.refused = settings.meter().counterBuilder("otelcol_receiver_refused_metric_points")
-        .setDescription("Number of metric points that could not be pushed into the pipeline.").build();
+    // otelcol_receiver_accepted/refused_metric_points are counted by the runtime around every
+    // receiver's consumer; counting them here too would double them.
     this.fetchErrors = settings.meter()
         .counterBuilder("otelcol_receiver_awsecscontainermetrics_fetch_errors")
         .setDescription("Failed reads of the ECS task metadata endpoint, by reason"
@@ -108,13 +104,10 @@ final class EcsContainerMetricsReceiver implements Receiver {
       return null;
     }
     MetricsBatch batch = builder.build(taskJson, statsJson, System.currentTimeMillis() * 1_000_000L);
-    int points = batch.dataPointCount();
     collections.incrementAndGet();
     try {
       next.consume(batch);
-      accepted.add(points, baseAttrs);
     } catch (ConsumerException e) {
-      refused.add(points, baseAttrs);
       rateLimited.log(System.Logger.Level.WARNING, "consume",
           "Failed to send the ECS metrics to the pipeline: " + e.getMessage());
     }
