@@ -87,6 +87,22 @@ class PrometheusReceiverEndToEndTest {
     faults.createContext("/bomb", ex -> respond(ex, 200, bomb, "gzip"));
     faults.createContext("/garbage", ex -> respond(ex, 200,
         "this is { not an exposition\n\u0000\u0001".getBytes(StandardCharsets.UTF_8), null));
+    faults.createContext("/badgzip", ex -> respond(ex, 200, GOOD.getBytes(StandardCharsets.UTF_8), "gzip"));
+    faults.createContext("/error", ex -> respond(ex, 500, "internal error\n".getBytes(StandardCharsets.UTF_8), null));
+    faults.createContext("/chain", ex -> {
+      // /chain?c=C&n=K answers with a relative redirect to n=K-1; n=0 serves GOOD
+      String q = String.valueOf(ex.getRequestURI().getQuery());
+      int n = Integer.parseInt(q.replaceAll(".*n=(\\d+).*", "$1"));
+      String chain = q.replaceAll(".*c=(\\w+).*", "$1");
+      CHAIN_HOPS.add(chain + "/" + n);
+      if (n == 0) {
+        respond(ex, 200, GOOD.getBytes(StandardCharsets.UTF_8), null);
+        return;
+      }
+      ex.getResponseHeaders().set("Location", "chain?c=" + chain + "&n=" + (n - 1));
+      ex.sendResponseHeaders(n % 2 == 0 ? 302 : 307, -1);
+      ex.close();
+    });
     faults.createContext("/redirect", ex -> {
       ex.getResponseHeaders().set("Location", "/redirect");
       ex.sendResponseHeaders(302, -1);
@@ -120,6 +136,7 @@ class PrometheusReceiverEndToEndTest {
   }
 
   static final Queue<Map<String, String>> AUTH_REQUESTS = new ConcurrentLinkedQueue<>();
+  static final Queue<String> CHAIN_HOPS = new ConcurrentLinkedQueue<>();
 
   static byte[] gzip(byte[] data) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -208,7 +225,7 @@ class PrometheusReceiverEndToEndTest {
     int port = faults.getAddress().getPort();
     int down = FreePorts.find();
     StringBuilder targets = new StringBuilder();
-    for (String fault : List.of("slow", "huge", "bomb", "garbage", "redirect", "trickle")) {
+    for (String fault : List.of("slow", "huge", "bomb", "garbage", "redirect", "trickle", "badgzip", "error")) {
       targets.append("""
                   - targets: ["127.0.0.1:%d"]
                     labels: {__metrics_path__: /%s, instance: %s}
@@ -217,7 +234,9 @@ class PrometheusReceiverEndToEndTest {
     targets.append("""
                   - targets: ["127.0.0.1:%d"]
                     labels: {instance: down}
-          """.formatted(down));
+                  - targets: ["127.0.0.1:%d"]
+                    labels: {instance: good-among-faults}
+          """.formatted(down, nginx.port(0)));
     String yaml = """
         config:
           global:
@@ -236,15 +255,23 @@ class PrometheusReceiverEndToEndTest {
               static_configs:
         %s""".formatted(nginx.port(0), nginx.port(1), nginx.port(2), targets);
     String good = "127.0.0.1:" + nginx.port(0);
-    List<String> faultInstances = List.of("slow", "huge", "bomb", "garbage", "redirect", "trickle", "down",
-        "127.0.0.1:" + nginx.port(1), "127.0.0.1:" + nginx.port(2));
+    List<String> faultInstances = List.of("slow", "huge", "bomb", "garbage", "redirect", "trickle", "badgzip",
+        "error", "down", "127.0.0.1:" + nginx.port(1), "127.0.0.1:" + nginx.port(2));
     try (ReceiverHarness h = new ReceiverHarness(yaml)) {
       ReceiverHarness.await("every fault reported up=0 twice", Duration.ofSeconds(30),
           () -> faultInstances.stream().allMatch(i -> h.count(i, "up", 0) >= 2));
       long goodBefore = h.count(good, "up", 1);
-      ReceiverHarness.await("good target keeps flowing", Duration.ofSeconds(10),
-          () -> h.count(good, "up", 1) >= goodBefore + 2);
+      long neighbourBefore = h.count("good-among-faults", "up", 1);
+      ReceiverHarness.await("good targets keep flowing, in their own job and in the faulty one",
+          Duration.ofSeconds(10), () -> h.count(good, "up", 1) >= goodBefore + 2
+              && h.count("good-among-faults", "up", 1) >= neighbourBefore + 2);
       assertThat(h.points(good, "e2e_temp")).isNotEmpty().allSatisfy(p -> assertThat(p.value()).isEqualTo(21.5));
+      // the good target in the same scrape pool as the faults: every scrape up=1, every sample there
+      assertThat(h.count("good-among-faults", "up", 0)).isZero();
+      assertThat(h.count("good-among-faults", "e2e_temp", 21.5))
+          .isEqualTo(h.count("good-among-faults", "up", 1));
+      assertThat(h.points("good-among-faults", "e2e_requests_total")).isNotEmpty()
+          .allSatisfy(p -> assertThat(p.noRecordedValue()).isFalse());
       for (String i : faultInstances) {
         assertThat(h.count(i, "up", 1)).as(i + " never up").isZero();
         assertThat(h.points(i, "huge_metric")).as(i + " sends no samples").isEmpty();
@@ -258,7 +285,55 @@ class PrometheusReceiverEndToEndTest {
       assertThat(r.counter(f, "instance", "garbage", "reason", "parse")).isPositive();
       assertThat(r.counter(f, "instance", "redirect", "reason", "redirect")).isPositive();
       assertThat(r.counter(f, "instance", "trickle", "reason", "timeout")).isPositive();
+      assertThat(r.counter(f, "instance", "badgzip", "reason", "gzip")).isPositive();
+      assertThat(r.counter(f, "instance", "error", "reason", "http_status")).isPositive();
+      assertThat(r.counter(f, "instance", "good-among-faults")).as("no failure for the good neighbour").isZero();
       assertThat(r.counter(f, "job", "limited", "reason", "target_limit")).isGreaterThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  void scrape_followsUpToTenRedirectsLikePrometheus() throws Exception {
+    String target = "127.0.0.1:" + faults.getAddress().getPort();
+    String yaml = """
+        config:
+          global:
+            scrape_interval: 1s
+            scrape_timeout: 900ms
+          scrape_configs:
+            - job_name: ten
+              metrics_path: /chain
+              params: {c: [ten], n: ["10"]}
+              static_configs:
+                - targets: ["%1$s"]
+                  labels: {instance: ten}
+            - job_name: eleven
+              metrics_path: /chain
+              params: {c: [eleven], n: ["11"]}
+              static_configs:
+                - targets: ["%1$s"]
+                  labels: {instance: eleven}
+            - job_name: nofollow
+              metrics_path: /chain
+              params: {c: [nofollow], n: ["1"]}
+              follow_redirects: false
+              static_configs:
+                - targets: ["%1$s"]
+                  labels: {instance: nofollow}
+        """.formatted(target);
+    try (ReceiverHarness h = new ReceiverHarness(yaml)) {
+      ReceiverHarness.await("ten hops scraped, eleven and nofollow failed", Duration.ofSeconds(20),
+          () -> h.count("ten", "e2e_temp", 21.5) >= 2 && h.count("eleven", "up", 0) >= 2
+              && h.count("nofollow", "up", 0) >= 2);
+      assertThat(h.count("ten", "up", 0)).as("10 redirects are fine (Go's limit), the JDK's 5 are not").isZero();
+      assertThat(h.count("eleven", "up", 1)).isZero();
+      assertThat(h.count("nofollow", "up", 1)).isZero();
+      String f = "otelcol_receiver_prometheus_scrape_failures";
+      assertThat(h.reader.counter(f, "instance", "eleven", "reason", "redirect")).isPositive();
+      assertThat(h.reader.counter(f, "instance", "nofollow", "reason", "redirect")).isPositive();
+      // every hop of the 10-chain is requested; from 11 the 11th redirect (to n=0) is not followed
+      assertThat(CHAIN_HOPS).contains("ten/0", "ten/10", "eleven/11", "eleven/1", "nofollow/1")
+          .doesNotContain("eleven/0", "nofollow/0");
     }
   }
 

@@ -66,7 +66,8 @@ final class HttpScraper {
     HttpClientConfig h = cfg.http();
     HttpClient.Builder b = HttpClient.newBuilder()
         .executor(executor)
-        .followRedirects(h.followRedirects() ? HttpClient.Redirect.ALWAYS : HttpClient.Redirect.NEVER)
+        // redirects are followed in scrape(), as Go's client does: up to 10, within the scrape timeout
+        .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(cfg.scrapeTimeout());
     if ("https".equals(cfg.scheme()) || !h.tls().equals(HttpClientConfig.TlsConfig.DEFAULT)) {
@@ -121,13 +122,69 @@ final class HttpScraper {
     }
   }
 
-  /** GETs the target into {@code out}; throws {@link ScrapeException} with a reason on any failure. */
+  /** Go's http.Client stops at the 11th redirect: {@code stopped after 10 redirects}. */
+  static final int MAX_REDIRECTS = 10;
+
+  /**
+   * GETs the target into {@code out}; throws {@link ScrapeException} with a reason on any failure.
+   * With {@code follow_redirects} (the default) a 301, 302, 303, 307 or 308 with a Location is
+   * followed, up to {@link #MAX_REDIRECTS} hops, all within {@code timeout}; every hop carries the
+   * same headers (Prometheus sets auth on its transport, so it goes to every hop).
+   */
   void scrape(URI url, Duration timeout, Body out) throws ScrapeException, InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(url).GET().timeout(timeout)
+    long deadline = System.nanoTime() + timeout.toNanos();
+    URI current = url;
+    for (int hops = 0; ; hops++) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new ScrapeException("timeout", "Get \"" + current + "\": context deadline exceeded");
+      }
+      HttpResponse<InputStream> resp = send(request(current, timeout, Duration.ofNanos(left)), current);
+      URI next = cfg.http().followRedirects() ? redirectTarget(current, resp) : null;
+      if (next == null) {
+        read(resp, out);
+        return;
+      }
+      closeQuietly(resp.body());
+      if (hops >= MAX_REDIRECTS) {
+        throw new ScrapeException("redirect", "Get \"" + next + "\": stopped after " + MAX_REDIRECTS + " redirects");
+      }
+      current = next;
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // the next hop does not depend on this body
+    }
+  }
+
+  /** The Location of a redirect response, resolved against the request URI; null when not a redirect. */
+  static URI redirectTarget(URI requested, HttpResponse<?> resp) throws ScrapeException {
+    int status = resp.statusCode();
+    if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+      return null;
+    }
+    String location = resp.headers().firstValue("Location").orElse("");
+    if (location.isEmpty()) {
+      return null;
+    }
+    try {
+      return requested.resolve(location);
+    } catch (IllegalArgumentException e) {
+      throw new ScrapeException("redirect", "Get \"" + requested + "\": failed to parse Location header \""
+          + location + "\"");
+    }
+  }
+
+  private HttpRequest request(URI url, Duration scrapeTimeout, Duration left) throws ScrapeException {
+    HttpRequest.Builder rb = HttpRequest.newBuilder(url).GET().timeout(left)
         .header("Accept", accept)
         .header("Accept-Encoding", cfg.enableCompression() ? "gzip" : "identity")
         .header("User-Agent", userAgent)
-        .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
+        .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(scrapeTimeout));
     if ("https".equals(url.getScheme()) && cfg.http().enableHttp2()) {
       rb.version(HttpClient.Version.HTTP_2);
     }
@@ -135,20 +192,22 @@ final class HttpScraper {
     if (auth != null) {
       rb.header("Authorization", auth);
     }
-    HttpResponse<InputStream> resp;
+    return rb.build();
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request, URI url) throws ScrapeException, InterruptedException {
     try {
-      resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
       throw new ScrapeException("timeout", "Get \"" + url + "\": context deadline exceeded (connect)");
     } catch (HttpTimeoutException e) {
       throw new ScrapeException("timeout", "Get \"" + url + "\": context deadline exceeded");
     } catch (IOException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.toLowerCase(Locale.ROOT).contains("redirect")) {
-        throw new ScrapeException("redirect", "Get \"" + url + "\": stopped after too many redirects");
-      }
       throw new ScrapeException("connection", "Get \"" + url + "\": " + describe(e));
     }
+  }
+
+  private void read(HttpResponse<InputStream> resp, Body out) throws ScrapeException, InterruptedException {
     try (InputStream raw = resp.body()) {
       int status = resp.statusCode();
       if (status != 200) {
