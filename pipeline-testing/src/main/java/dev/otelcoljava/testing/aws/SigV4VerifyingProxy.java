@@ -60,6 +60,7 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
   private volatile int failStatus = 503;
   private volatile String expectedService;
   private volatile String expectedRegion;
+  private volatile java.util.function.Function<String, String> resolver;
 
   private SigV4VerifyingProxy(URI backend) throws IOException {
     this.backend = backend;
@@ -88,6 +89,16 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
   /** Accepts another access key (e.g. temporary credentials an STS test obtained). */
   public SigV4VerifyingProxy allow(String accessKey, String secretKey) {
     secrets.put(accessKey, secretKey);
+    return this;
+  }
+
+  /**
+   * Looks up the secret of an access key the proxy has not been told about (e.g. temporary
+   * credentials another process obtained from moto's STS: {@code MotoServer::assumedRoleSecret});
+   * the function returns null for a key it does not know.
+   */
+  public SigV4VerifyingProxy allowResolved(java.util.function.Function<String, String> secretForKey) {
+    this.resolver = secretForKey;
     return this;
   }
 
@@ -123,6 +134,20 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
     return Collections.unmodifiableList(new ArrayList<>(rejections));
   }
 
+  private void resolveKey(String authorization) {
+    java.util.function.Function<String, String> r = resolver;
+    if (r == null || authorization == null) {
+      return;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Credential=([^/,\\s]+)/").matcher(authorization);
+    if (m.find() && !secrets.containsKey(m.group(1))) {
+      String secret = r.apply(m.group(1));
+      if (secret != null) {
+        secrets.put(m.group(1), secret);
+      }
+    }
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body;
@@ -137,6 +162,7 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
       });
       URI uri = ex.getRequestURI();
       String method = ex.getRequestMethod();
+      resolveKey(ex.getRequestHeaders().getFirst("Authorization"));
       String reason = SigV4Verifier.verify(method, uri.getRawPath(), uri.getRawQuery(), headers, body, secrets);
       String authz = ex.getRequestHeaders().getFirst("Authorization");
       SigV4Verifier.Authorization a = SigV4Verifier.Authorization.parse(authz);

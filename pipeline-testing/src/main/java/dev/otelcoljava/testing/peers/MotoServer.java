@@ -77,6 +77,38 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The secret key moto's STS issued with {@code accessKeyId} (AssumeRole or
+   * AssumeRoleWithWebIdentity, read from moto's state dump {@code /moto-api/data.json}), or null.
+   */
+  public String assumedRoleSecret(String accessKeyId) {
+    return assumedRoleField(accessKeyId, "secret_access_key");
+  }
+
+  /** The role ARN moto's STS issued {@code accessKeyId} for, or null. */
+  public String assumedRoleArn(String accessKeyId) {
+    return assumedRoleField(accessKeyId, "role_arn");
+  }
+
+  private String assumedRoleField(String accessKeyId, String field) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      java.util.regex.Matcher objects = java.util.regex.Pattern.compile("\\{[^{}]*\"access_key_id\":\\s*\""
+          + java.util.regex.Pattern.quote(accessKeyId) + "\"[^{}]*}").matcher(r.body());
+      if (!objects.find()) {
+        return null;
+      }
+      java.util.regex.Matcher f = java.util.regex.Pattern.compile("\"" + field + "\":\\s*\"([^\"]*)\"").matcher(objects.group());
+      return f.find() ? f.group(1) : null;
+    } catch (IOException e) {
+      throw new AssertionError("moto data.json failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   public String logText() {
     return process.logText();
   }

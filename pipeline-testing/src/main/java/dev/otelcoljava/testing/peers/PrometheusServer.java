@@ -35,6 +35,15 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Starts a server with an empty scrape config and its data under {@code workDir}. */
   public static PrometheusServer start(Path workDir) {
+    return start(workDir, new String[0]);
+  }
+
+  /**
+   * As {@link #start(Path)}, with extra command-line flags, e.g. {@code
+   * --enable-feature=native-histograms}, which Prometheus 2.42 needs to store remote-written
+   * native histograms.
+   */
+  public static PrometheusServer start(Path workDir, String... extraFlags) {
     String bin = ExternalProcess.requireBinary("prometheus", INSTALL);
     int port = FreePorts.find();
     try {
@@ -43,12 +52,14 @@ public final class PrometheusServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ExternalProcess p = ExternalProcess.start("prometheus", List.of(bin,
+    List<String> cmd = new java.util.ArrayList<>(List.of(bin,
         "--config.file=" + workDir.resolve("prometheus.yml"),
         "--storage.tsdb.path=" + workDir.resolve("prom-data"),
         "--web.listen-address=127.0.0.1:" + port,
         "--web.enable-remote-write-receiver",
-        "--storage.tsdb.retention.time=100y"), workDir, Map.of());
+        "--storage.tsdb.retention.time=100y"));
+    cmd.addAll(List.of(extraFlags));
+    ExternalProcess p = ExternalProcess.start("prometheus", cmd, workDir, Map.of());
     p.awaitHttpOk("http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(60));
     return new PrometheusServer(p, port);
   }

@@ -44,7 +44,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   private final RateLimitedLogger rateLimited;
   private final ExporterMetrics metrics;
   private final ThreadLocal<Translator> translators;
-  private final ThreadLocal<ByteBuf[]> buffers = ThreadLocal.withInitial(() -> new ByteBuf[] {new ByteBuf(64 << 10), new ByteBuf(4096)});
+  private final ThreadLocal<ByteBuf> buffers = ThreadLocal.withInitial(() -> new ByteBuf(64 << 10));
   private final AtomicLong memSeq = new AtomicLong();
   private final AtomicInteger queuedRecords = new AtomicInteger();
   private final TreeMap<Long, Record> inflight = new TreeMap<>();
@@ -83,6 +83,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     final AtomicLong retriesTotal = new AtomicLong();
     final AtomicLong corruptTotal = new AtomicLong();
     final AtomicLong permanentFailures = new AtomicLong();
+    private final Map<String, Long> corruptKinds = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     Counters(Meter meter, Attributes attrs) {
       this.attrs = attrs;
@@ -131,6 +132,14 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     public void corrupt(String what, long count) {
       walCorrupt.add(count, with("kind", what));
       corruptTotal.addAndGet(count);
+      corruptKinds.merge(what, count, Long::sum);
+    }
+
+    /** Corrupt items found so far, by kind, in first-seen order; cleared by the call. */
+    Map<String, Long> takeCorruptKinds() {
+      Map<String, Long> m = new java.util.LinkedHashMap<>(corruptKinds);
+      corruptKinds.clear();
+      return m;
     }
   }
 
@@ -159,6 +168,13 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     if (config.wal() != null) {
       Path dir = Path.of(config.wal().directory()).resolve(settings.id().toString().replace('/', '_'));
       wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, counters);
+      Map<String, Long> corrupt = counters.takeCorruptKinds();
+      if (!corrupt.isEmpty()) {
+        // One line per start-up: what recovery found and discarded; the valid records are kept.
+        logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + ": the WAL in " + dir
+            + " had corrupt or torn data " + corrupt + "; recovered every record before it and discarded the rest of"
+            + " each damaged segment (counted in otelcol_exporter_prometheusremotewrite_wal_corruptions)");
+      }
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_size_bytes").ofLongs().setUnit("By")
           .buildWithCallback(m -> m.record(wal.sizeBytes(), metrics.attributes()));
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_oldest_unsent_age_seconds").setUnit("s")
@@ -264,15 +280,15 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       return;
     }
     counters.translatedSeries.add(res.series().size(), counters.attrs);
-    ByteBuf[] b = buffers.get();
-    b[0].reset();
-    Payload.encode(res.series().series(), b[0], b[1]);
+    ByteBuf buf = buffers.get();
+    buf.reset();
+    Payload.encode(res.series().series(), buf);
     int samples = res.series().sampleCount();
     long now = System.currentTimeMillis();
     Record r;
     if (wal != null) {
       try {
-        wal.append(b[0].array(), b[0].length(), res.otelPoints(), samples, now);
+        wal.append(buf.array(), buf.length(), res.otelPoints(), samples, now);
       } catch (IOException e) {
         metrics.enqueueFailed(res.otelPoints());
         counters.dropped("disk", samples);
@@ -290,7 +306,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     if (!config.queue().enabled()) {
       queuedRecords.incrementAndGet();
     }
-    r = new Record(memSeq.getAndIncrement(), now, b[0].toByteArray(), res.otelPoints(), samples);
+    r = new Record(memSeq.getAndIncrement(), now, buf.toByteArray(), res.otelPoints(), samples);
     sharder.dispatch(r);
     if (!config.queue().enabled()) {
       try {
@@ -310,7 +326,8 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     long deadline = System.nanoTime() + timeout.toNanos();
     stopping = wal != null; // the WAL reader stops at once; in-memory queues drain first
     if (walReader != null) {
-      walReader.interrupt();
+      // Not interrupted: an interrupt during a read closes the WAL's file channel (and logged an
+      // error at every stop). The reader polls and sees `stopping` within 200 ms.
       walReader.join(1000);
     }
     sharder.drain(deadline);
@@ -322,7 +339,9 @@ final class PrometheusRemoteWriteExporter implements Exporter {
           + " samples unsent (no WAL configured); they are lost");
     }
     if (walTruncator != null) {
+      // Joined before close(): both write the checkpoint, and must not do it at the same time.
       walTruncator.interrupt();
+      walTruncator.join(5000);
     }
     if (wal != null) {
       wal.close();
@@ -337,13 +356,17 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     started = false;
     stopping = true;
     if (walReader != null) {
-      walReader.interrupt();
       walReader.join(1000);
     }
     if (walTruncator != null) {
       walTruncator.interrupt();
+      walTruncator.join(5000);
     }
     sharder.stop();
+  }
+
+  long queueSizeForTest() {
+    return queueSize();
   }
 
   long droppedSamples() {

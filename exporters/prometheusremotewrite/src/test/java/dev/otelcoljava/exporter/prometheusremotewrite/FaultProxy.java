@@ -22,22 +22,46 @@ final class FaultProxy implements AutoCloseable {
   static final int FORWARD = 0;
   static final int RESET = -1;
   static final int RETRY_AFTER = -2;
+  /** Accept the request and answer nothing for {@link #HANG_MILLIS}, then close the connection. */
+  static final int HANG = -3;
+  static final long HANG_MILLIS = 3000;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private final HttpServer server;
+  private final String target;
+  private final int port;
+  private HttpServer server;
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger forwarded = new AtomicInteger();
   volatile IntFunction<Integer> plan;
+  /** Up to this many ms of random delay before a request is forwarded (0 = none). */
+  volatile int maxLatencyMillis;
 
   FaultProxy(String target, IntFunction<Integer> plan) throws IOException {
     this.plan = plan;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/", ex -> handle(ex, target));
-    server.start();
+    this.target = target;
+    this.server = listen(0);
+    this.port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int p) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", p), 0);
+    s.setExecutor(Executors.newFixedThreadPool(8));
+    s.createContext("/", ex -> handle(ex, target));
+    s.start();
+    return s;
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
+    return "http://127.0.0.1:" + port + "/api/v1/write";
+  }
+
+  /** Stops listening: connections are refused, as when the receiver is down. */
+  synchronized void down() {
+    server.stop(0);
+  }
+
+  /** Listens again on the same port. */
+  synchronized void up() throws IOException {
+    server = listen(port);
   }
 
   private void handle(HttpExchange ex, String target) throws IOException {
@@ -47,6 +71,22 @@ final class FaultProxy implements AutoCloseable {
     }
     int n = requests.incrementAndGet();
     int action = plan.apply(n);
+    if (maxLatencyMillis > 0) {
+      try {
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxLatencyMillis + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (action == HANG) {
+      try {
+        Thread.sleep(HANG_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+      return;
+    }
     if (action == RESET) {
       ex.getHttpContext().getServer();
       ex.close(); // no response: the client sees the connection closed
@@ -88,7 +128,7 @@ final class FaultProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     server.stop(0);
   }
 }

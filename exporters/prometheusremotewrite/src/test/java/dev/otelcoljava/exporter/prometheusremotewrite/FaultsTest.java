@@ -83,10 +83,14 @@ class FaultsTest {
   }
 
   @Test
-  void consume_400IsSentOnceCountedAndLaterBatchesFlow() throws Exception {
+  void consume_4xxAreSentOnceCountedLoggedAndLaterBatchesFlow() throws Exception {
+    // Requests 2, 4, ... 12 get one of the non-retryable statuses; the rest are forwarded.
+    int[] statuses = {400, 401, 403, 404, 409, 413};
     long dropped;
-    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> n == 2 ? 400 : FaultProxy.FORWARD)) {
-      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/bad", cfg(proxy.url(), 1));
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(),
+        n -> n % 2 == 0 && n / 2 <= statuses.length ? statuses[n / 2 - 1] : FaultProxy.FORWARD)) {
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/bad", cfg(proxy.url(), 1), log, Support.NO_EXTENSIONS);
       long t0 = System.currentTimeMillis() - 120_000;
       for (int k = 0; k < 10; k++) {
         e.consume(step("bad_gauge", t0 + k * 1000, k));
@@ -95,7 +99,11 @@ class FaultsTest {
       assertThat(e.retriesTotal()).isZero();
       dropped = e.droppedSamples();
       assertThat(dropped).isPositive().isLessThan(SERIES * 10);
-      assertThat(proxy.requests.get()).isEqualTo(proxy.forwarded.get() + 1);
+      assertThat(proxy.requests.get()).isEqualTo(proxy.forwarded.get() + statuses.length);
+    }
+    // each rejection logged once with the receiver's body
+    for (int st : statuses) {
+      assertThat(log.count("remote write returned HTTP " + st + ": injected " + st)).as("log for " + st).isEqualTo(1);
     }
     Map<String, Integer> c = counts("bad_gauge");
     int total = c.values().stream().mapToInt(Integer::intValue).sum();
@@ -103,6 +111,204 @@ class FaultsTest {
     // the last step arrived for every series
     JsonNode last = Support.json(prom.query("bad_gauge", null));
     assertThat(last.path("data").path("result").size()).isEqualTo(SERIES);
+  }
+
+  @Test
+  void consume_hangingReceiverTimesOutAndIsRetried() throws Exception {
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("timeout", "300ms");
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> n <= 2 ? FaultProxy.HANG : FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/hang", c);
+      long t0 = System.currentTimeMillis() - 120_000;
+      for (int k = 0; k < 5; k++) {
+        e.consume(step("hang_gauge", t0 + k * 1000, k));
+      }
+      long start = System.nanoTime();
+      e.shutdown(Duration.ofSeconds(20));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+      assertThat(e.droppedSamples()).isZero();
+      assertThat(e.retriesTotal()).isGreaterThanOrEqualTo(2);
+    }
+    assertThat(counts("hang_gauge").values()).hasSize(SERIES).containsOnly(5);
+  }
+
+  @Test
+  void consume_orderHoldsUnderRandomLatencyAnd500sAcrossShards() throws Exception {
+    java.util.Random rnd = new java.util.Random(42);
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> rnd.nextInt(4) == 0 ? 500 : FaultProxy.FORWARD)) {
+      proxy.maxLatencyMillis = 200;
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/chaos", cfg(proxy.url(), 4));
+      long t0 = System.currentTimeMillis() - 120_000;
+      for (int k = 0; k < 15; k++) {
+        e.consume(step("chaos_gauge", t0 + k * 1000, k));
+      }
+      e.shutdown(Duration.ofSeconds(60));
+      assertThat(e.droppedSamples()).isZero();
+      assertThat(e.retriesTotal()).isPositive();
+    }
+    // Prometheus rejects out-of-order samples: every sample present means per-series order held.
+    assertThat(counts("chaos_gauge").values()).hasSize(SERIES).containsOnly(15);
+    JsonNode last = Support.json(prom.query("chaos_gauge", null));
+    for (JsonNode r : last.path("data").path("result")) {
+      assertThat(r.path("value").get(1).asText()).isEqualTo("14");
+    }
+  }
+
+  /**
+   * Steady load (a batch every 200 ms) while the receiver is down (connections refused) for 15 s
+   * (WAL) or 8 s (in-memory queue) and after; everything arrives, in order, once it is back.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void sustainedOutageAtSteadyLoad_thenBack_zeroLossInOrder(boolean withWal) throws Exception {
+    String metric = withWal ? "outage_wal_gauge" : "outage_mem_gauge";
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("retry_on_failure", Map.of("initial_interval", "50ms", "max_interval", "1s"));
+    if (withWal) {
+      c.put("wal", Map.of("directory", tmp.resolve("wal-outage").toString(), "truncate_frequency", "200ms"));
+    } else {
+      c.put("remote_write_queue", Map.of("num_consumers", 2, "queue_size", 10_000));
+    }
+    int steps = 0;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/outage", c);
+      long t0 = System.currentTimeMillis() - 300_000;
+      long phaseEnd = System.currentTimeMillis() + 2_000;
+      while (System.currentTimeMillis() < phaseEnd) {
+        e.consume(step(metric, t0 + steps * 1000L, steps));
+        steps++;
+        Thread.sleep(200);
+      }
+      proxy.down();
+      int forwardedAtDown = proxy.forwarded.get();
+      phaseEnd = System.currentTimeMillis() + (withWal ? 15_000 : 8_000);
+      long maxQueued = 0;
+      while (System.currentTimeMillis() < phaseEnd) {
+        e.consume(step(metric, t0 + steps * 1000L, steps)); // accepted: never throws during the outage
+        steps++;
+        maxQueued = Math.max(maxQueued, e.queueSizeForTest());
+        Thread.sleep(200);
+      }
+      assertThat(proxy.forwarded.get()).isEqualTo(forwardedAtDown);
+      assertThat(e.retriesTotal()).isPositive();
+      assertThat(maxQueued).as("queue grows during the outage").isGreaterThan(5);
+      proxy.up();
+      phaseEnd = System.currentTimeMillis() + 3_000;
+      while (System.currentTimeMillis() < phaseEnd) {
+        e.consume(step(metric, t0 + steps * 1000L, steps));
+        steps++;
+        Thread.sleep(200);
+      }
+      int expected = steps;
+      Support.await("all " + expected + " steps delivered", 30_000, () -> {
+        Map<String, Integer> m = counts(metric);
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == expected);
+      });
+      e.shutdown(Duration.ofSeconds(10));
+      assertThat(e.droppedSamples()).isZero();
+    }
+    JsonNode last = Support.json(prom.query("max(" + metric + ")", null));
+    assertThat(last.path("data").path("result").get(0).path("value").get(1).asInt()).isEqualTo(steps - 1);
+  }
+
+  @Test
+  void gracefulStopDuringOutage_keepsUnsentInWalForNextStart() throws Exception {
+    Path wal = tmp.resolve("wal-stop");
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("wal", Map.of("directory", wal.toString(), "truncate_frequency", "100ms"));
+    long t0 = System.currentTimeMillis() - 120_000;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> 503)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/stop", c, log, Support.NO_EXTENSIONS);
+      for (int k = 0; k < 8; k++) {
+        e.consume(step("stop_gauge", t0 + k * 1000, k));
+      }
+      Support.await("retries during the outage", 10_000, () -> e.retriesTotal() > 2);
+      long start = System.nanoTime();
+      e.shutdown(Duration.ofSeconds(2));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(e.droppedSamples()).as("nothing counted lost: it stays in the WAL").isZero();
+    }
+    assertThat(log.lines).as("a stop during an outage is not an error").noneMatch(l -> l.startsWith("ERROR"));
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/stop", c);
+      Support.await("replayed after restart", 30_000, () -> {
+        Map<String, Integer> m = counts("stop_gauge");
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == 8);
+      });
+      e.shutdown(Duration.ofSeconds(10));
+      assertThat(e.droppedSamples()).isZero();
+    }
+  }
+
+  /** Offsets of the record frames in a WAL segment (8-byte magic, then [u32 len][u32 crc][body]). */
+  static java.util.List<Integer> frames(byte[] seg) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    int pos = 8;
+    while (pos + 8 <= seg.length) {
+      int len = java.nio.ByteBuffer.wrap(seg, pos, 4).getInt();
+      out.add(pos);
+      pos += 8 + len;
+    }
+    return out;
+  }
+
+  @Test
+  void corruptWalSegmentMidFile_startUpRecoversLogsOnceCountsAndSendsWhatIsIntact() throws Exception {
+    Path wal = tmp.resolve("wal-corrupt");
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("wal", Map.of("directory", wal.toString(), "truncate_frequency", "100ms"));
+    long t0 = System.currentTimeMillis() - 120_000;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> 503)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/corrupt", c);
+      for (int k = 0; k < 10; k++) {
+        e.consume(step("corrupt_gauge", t0 + k * 1000, k)); // one WAL record per step
+      }
+      e.crashForTest();
+    }
+    Path seg;
+    try (var files = java.nio.file.Files.walk(wal)) {
+      seg = files.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(seg);
+    java.util.List<Integer> f = frames(bytes);
+    assertThat(f).hasSize(10);
+    // garbage bytes in the middle of record 6 (steps 0..5 stay intact)
+    for (int i = 0; i < 16; i++) {
+      bytes[f.get(6) + 40 + i] = (byte) 0xA5;
+    }
+    java.nio.file.Files.write(seg, bytes);
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/corrupt", c, log, Support.NO_EXTENSIONS);
+      assertThat(e.corruptTotal()).isEqualTo(1);
+      for (int k = 10; k < 12; k++) {
+        e.consume(step("corrupt_gauge", t0 + k * 1000, k));
+      }
+      Support.await("intact records and new ones delivered", 30_000, () -> {
+        Map<String, Integer> m = counts("corrupt_gauge");
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == 8);
+      });
+      e.shutdown(Duration.ofSeconds(10));
+    }
+    assertThat(log.count("had corrupt or torn data {torn_or_corrupt_record=1}")).isEqualTo(1);
+    // Steps 0..5 (before the damage) and 10..11 (after restart) arrived; 6..9 were discarded.
+    JsonNode raw = Support.json(prom.query("corrupt_gauge{series=\"s0\"}[1h]", null));
+    java.util.List<Integer> values = new java.util.ArrayList<>();
+    for (JsonNode v : raw.path("data").path("result").get(0).path("values")) {
+      values.add(v.get(1).asInt());
+    }
+    assertThat(values).containsExactly(0, 1, 2, 3, 4, 5, 10, 11);
+    // Replay after a restart counts no corruption when the WAL is intact.
+    PrometheusRemoteWriteExporter again = Support.start("prometheusremotewrite/corrupt", c);
+    assertThat(again.corruptTotal()).isZero();
+    again.shutdown(Duration.ofSeconds(5));
   }
 
   @Test

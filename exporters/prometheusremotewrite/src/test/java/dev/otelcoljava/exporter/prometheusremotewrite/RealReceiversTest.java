@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.ExponentialHistogramPoint;
 import dev.otelcoljava.runtime.api.data.Metric;
+import dev.otelcoljava.runtime.api.data.MetricType;
 import dev.otelcoljava.runtime.api.data.MetricsBatch;
 import dev.otelcoljava.runtime.api.data.NumberPoint;
 import dev.otelcoljava.runtime.api.data.ScopeMetrics;
+import dev.otelcoljava.runtime.api.data.Temporality;
 import dev.otelcoljava.testing.peers.PrometheusServer;
 import dev.otelcoljava.testing.peers.VictoriaMetrics;
 import java.nio.file.Path;
@@ -19,7 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Exports counters, gauges, histograms, summaries and a StaleNaN to real Prometheus and VictoriaMetrics and queries them back. */
+/**
+ * Exports counters, gauges, histograms, summaries, an exponential histogram, {@code up} per target
+ * and a StaleNaN to real Prometheus (native histograms enabled) and VictoriaMetrics and queries
+ * them back.
+ */
 class RealReceiversTest {
   @TempDir static Path tmp;
   static PrometheusServer prom;
@@ -27,7 +34,7 @@ class RealReceiversTest {
 
   @BeforeAll
   static void startPeers() {
-    prom = PrometheusServer.start(tmp.resolve("prom"));
+    prom = PrometheusServer.start(tmp.resolve("prom"), "--enable-feature=native-histograms");
     vm = VictoriaMetrics.start(tmp.resolve("vm"));
   }
 
@@ -54,6 +61,23 @@ class RealReceiversTest {
     g.addPoint(stale);
     Support.histogram(s, "latency", "s", Attributes.of(), t2, new double[] {0.1, 0.5}, new long[] {3, 4, 1}, 2.25);
     Support.summary(s, "rpc.duration", Attributes.of(), t2, 7, 3.5, new double[] {0.5, 0.99}, new double[] {0.4, 0.9});
+    // `up` per target, as the prometheus receiver reports it: one resource per scraped target.
+    Support.gauge(s, "up", "", Attributes.of(), t2, 1);
+    Support.gauge(Support.resource(b, "checkout", "host-2:8080").addScope("", ""), "up", "", Attributes.of(), t2, 0);
+    // An exponential histogram (scale 0: buckets (1,2] and (2,4] hold 2 and 3, 1 in the zero bucket).
+    Metric eh = new Metric("queue.wait", MetricType.EXPONENTIAL_HISTOGRAM);
+    eh.setTemporality(Temporality.CUMULATIVE);
+    eh.setUnit("s");
+    ExponentialHistogramPoint p = new ExponentialHistogramPoint();
+    p.setAttributes(Attributes.of());
+    p.setTimeNanos(t2);
+    p.setScale(0);
+    p.setZeroCount(1);
+    p.setPositive(0, new long[] {2, 3});
+    p.setCount(6);
+    p.setSum(10.5);
+    eh.addPoint(p);
+    Support.resource(b, "exphist", "host-1:8080").addScope("", "").metrics().add(eh);
     return b;
   }
 
@@ -82,6 +106,8 @@ class RealReceiversTest {
     expected.put("rpc_duration{instance=\"host-1:8080\",job=\"checkout\",quantile=\"0.99\"}", "0.9");
     expected.put("rpc_duration_sum{instance=\"host-1:8080\",job=\"checkout\"}", "3.5");
     expected.put("rpc_duration_count{instance=\"host-1:8080\",job=\"checkout\"}", "7");
+    expected.put("up{instance=\"host-1:8080\",job=\"checkout\"}", "1");
+    expected.put("up{instance=\"host-2:8080\",job=\"checkout\"}", "0");
     String q = "{job=\"checkout\",__name__!=\"target_info\"}";
     assertThat(series(prom.query(q, at))).isEqualTo(expected);
     assertThat(series(vm.query(q, (long) at))).isEqualTo(expected);
@@ -89,6 +115,22 @@ class RealReceiversTest {
     assertThat(series(prom.query("http_requests_total", (now - 60_000) / 1000.0)).values()).containsExactly("10");
     assertThat(series(prom.query("temperature_celsius", (now - 25_000) / 1000.0))).hasSize(1);
     assertThat(series(prom.query("temperature_celsius", (now - 19_000) / 1000.0))).isEmpty();
+    // `up` per target, as the seed articles' query=up check reads it.
+    assertThat(series(prom.query("up", at))).containsOnlyKeys(
+        "up{instance=\"host-1:8080\",job=\"checkout\"}", "up{instance=\"host-2:8080\",job=\"checkout\"}");
+    // The exponential histogram arrives as a native histogram (as contrib sends it).
+    assertThat(series(prom.query("histogram_count(queue_wait_seconds)", at)))
+        .containsExactly(Map.entry("{instance=\"host-1:8080\",job=\"exphist\"}", "6"));
+    assertThat(series(prom.query("histogram_sum(queue_wait_seconds)", at)))
+        .containsExactly(Map.entry("{instance=\"host-1:8080\",job=\"exphist\"}", "10.5"));
+    // 2 of 6 observations are in (1,2], so the fraction at or below 2 is (1 zero + 2) / 6 = 0.5.
+    assertThat(series(prom.query("histogram_fraction(0, 2, queue_wait_seconds)", at)).values()).containsExactly("0.5");
+    // VictoriaMetrics honours the StaleNaN too: the gauge is there 5 s before it, gone 1 s after.
+    assertThat(series(vm.query("temperature_celsius", (now - 25_000) / 1000))).hasSize(1);
+    assertThat(series(vm.query("temperature_celsius", (now - 19_000) / 1000))).isEmpty();
+    // VictoriaMetrics 1.79 (Debian's) ignores the remote write Histogram field: no series at all.
+    // contrib sends the same native histogram, so a user sees the same there.
+    assertThat(vm.export("{job=\"exphist\"}")).isBlank();
   }
 
   /** Series in the result as text {@code name{labels}} -> value. */

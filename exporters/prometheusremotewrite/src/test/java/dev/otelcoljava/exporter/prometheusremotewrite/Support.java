@@ -46,8 +46,42 @@ final class Support {
   };
 
   static CreateSettings settings(String id) {
+    return settings(id, System.getLogger("test." + id));
+  }
+
+  static CreateSettings settings(String id, System.Logger logger) {
     return new CreateSettings(ComponentId.parse(id), ComponentKind.EXPORTER, OpenTelemetry.noop().getMeter("test"),
-        System.getLogger("test." + id), MetricsLevel.NORMAL, new BuildInfo("otelcol-java", "otelcol-java", "1.2.3"));
+        logger, MetricsLevel.NORMAL, new BuildInfo("otelcol-java", "otelcol-java", "1.2.3"));
+  }
+
+  /** A logger that keeps every line ("LEVEL message") and also prints it. */
+  static final class CapturingLogger implements System.Logger {
+    final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public String getName() {
+      return "capture";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+      lines.add(level + " " + msg);
+      System.err.println("[captured] " + level + " " + msg);
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      log(level, bundle, params == null || params.length == 0 ? format : java.text.MessageFormat.format(format, params), (Throwable) null);
+    }
+
+    long count(String fragment) {
+      return lines.stream().filter(l -> l.contains(fragment)).count();
+    }
   }
 
   /** Loads a config tree; returns [config, problems]. */
@@ -69,8 +103,12 @@ final class Support {
   }
 
   static PrometheusRemoteWriteExporter start(String id, Map<String, Object> tree) throws Exception {
-    PrometheusRemoteWriteExporter e = (PrometheusRemoteWriteExporter) FACTORY.createExporter(settings(id), config(tree));
-    e.start(NO_EXTENSIONS);
+    return start(id, tree, System.getLogger("test." + id), NO_EXTENSIONS);
+  }
+
+  static PrometheusRemoteWriteExporter start(String id, Map<String, Object> tree, System.Logger logger, Host host) throws Exception {
+    PrometheusRemoteWriteExporter e = (PrometheusRemoteWriteExporter) FACTORY.createExporter(settings(id, logger), config(tree));
+    e.start(host);
     return e;
   }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 public final class ByteBuf {
   byte[] buf;
   int len;
+  private int[] ints = new int[32];
 
   public ByteBuf(int capacity) {
     buf = new byte[Math.max(16, capacity)];
@@ -37,6 +38,14 @@ public final class ByteBuf {
     ensure(n);
     System.arraycopy(src, off, buf, len, n);
     len += n;
+  }
+
+  /** A reused scratch array of at least {@code n} ints (contents undefined), owned by this buffer. */
+  int[] scratchInts(int n) {
+    if (ints.length < n) {
+      ints = new int[Math.max(n, ints.length * 2)];
+    }
+    return ints;
   }
 
   public byte[] toByteArray() {
@@ -101,14 +110,23 @@ public final class ByteBuf {
   void writeUtf8(String s, int utf8Len) {
     ensure(utf8Len);
     if (utf8Len == s.length()) {
-      for (int i = 0; i < utf8Len; i++) {
-        buf[len++] = (byte) s.charAt(i);
-      }
+      asciiBytes(s, utf8Len);
     } else {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       System.arraycopy(b, 0, buf, len, b.length);
       len += b.length;
     }
+  }
+
+  /**
+   * Copies an all-ASCII string's chars as bytes. String.getBytes(int, int, byte[], int) is the one
+   * JDK method that does this without allocating (an array copy for Latin-1 strings); its
+   * deprecation is about non-Latin-1 chars, which the caller has ruled out.
+   */
+  @SuppressWarnings("deprecation")
+  private void asciiBytes(String s, int n) {
+    s.getBytes(0, n, buf, len);
+    len += n;
   }
 
   static long zigzag64(long v) {

@@ -10,16 +10,25 @@ import java.util.List;
 public final class Payload {
   private Payload() {}
 
-  /** Encodes the translated series into {@code out} (appending). Returns the number of series. */
-  public static int encode(List<PromSeries> series, ByteBuf out, ByteBuf scratch) {
-    for (PromSeries s : series) {
-      scratch.reset();
-      WireEncoder.writeSeries(s, scratch);
-      out.ensure(12 + scratch.len);
+  /**
+   * Encodes the translated series into {@code out} (appending), each written in place after its
+   * header. Returns the number of series. Allocates nothing once {@code out} has grown.
+   */
+  public static int encode(List<PromSeries> series, ByteBuf out) {
+    for (int i = 0, n = series.size(); i < n; i++) {
+      PromSeries s = series.get(i);
+      // The series is written straight after its 12-byte header; the length is patched in after.
       putInt(out, s.hash);
-      putInt(out, s.sampleCount + s.histograms().size());
-      putInt(out, scratch.len);
-      out.write(scratch.buf, 0, scratch.len);
+      putInt(out, s.sampleCount + (s.histograms == null ? 0 : s.histograms.size()));
+      int lengthAt = out.len;
+      putInt(out, 0);
+      int start = out.len;
+      WireEncoder.writeSeries(s, out);
+      int l = out.len - start;
+      out.buf[lengthAt] = (byte) (l >>> 24);
+      out.buf[lengthAt + 1] = (byte) (l >>> 16);
+      out.buf[lengthAt + 2] = (byte) (l >>> 8);
+      out.buf[lengthAt + 3] = (byte) l;
     }
     return series.size();
   }

@@ -13,13 +13,15 @@ public final class WireEncoder {
 
   /** Appends {@code WriteRequest.timeseries} (field 1) for the series. */
   public static void writeSeries(PromSeries s, ByteBuf out) {
-    int[] nameLens = new int[s.names.length];
-    int[] valueLens = new int[s.names.length];
+    // UTF-8 lengths of names (even slots) and values (odd slots), in the buffer's reused scratch.
+    int[] lens = out.scratchInts(2 * s.names.length);
     int size = 0;
     for (int i = 0; i < s.names.length; i++) {
-      nameLens[i] = ByteBuf.utf8Length(s.names[i]);
-      valueLens[i] = ByteBuf.utf8Length(s.values[i]);
-      int l = labelSize(nameLens[i], valueLens[i]);
+      int nl = ByteBuf.utf8Length(s.names[i]);
+      int vl = ByteBuf.utf8Length(s.values[i]);
+      lens[2 * i] = nl;
+      lens[2 * i + 1] = vl;
+      int l = labelSize(nl, vl);
       size += 1 + ByteBuf.varintSize(l) + l;
     }
     for (int i = 0; i < s.sampleCount; i++) {
@@ -40,7 +42,7 @@ public final class WireEncoder {
     out.writeByte(0x0A);
     out.writeVarint(size);
     for (int i = 0; i < s.names.length; i++) {
-      writeLabel(out, 0x0A, s.names[i], nameLens[i], s.values[i], valueLens[i]);
+      writeLabel(out, 0x0A, s.names[i], lens[2 * i], s.values[i], lens[2 * i + 1]);
     }
     for (int i = 0; i < s.sampleCount; i++) {
       double v = s.sampleValues[i];

@@ -1,0 +1,142 @@
+package dev.otelcoljava.benchmarks;
+
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.ByteBuf;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Payload;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.PromSeries;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.Translator;
+import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.Metric;
+import dev.otelcoljava.runtime.api.data.MetricsBatch;
+import dev.otelcoljava.runtime.api.data.NumberPoint;
+import dev.otelcoljava.runtime.api.data.ScopeMetrics;
+import dev.otelcoljava.runtime.api.data.Temporality;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Remote write encode + snappy compress, the prometheusremotewrite exporter's per-sample hot path
+ * after translation: the series of one batch are encoded into the WAL/queue payload (what {@code
+ * consume} does), then packed into a {@code WriteRequest} body and snappy-compressed (what a shard
+ * does before the POST). The same translated series every time (steady state).
+ *
+ * <p>One op = one sample ({@link OperationsPerInvocation}), so the score is samples/s on one
+ * thread (one core) and, with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes allocated per
+ * sample; after each iteration it prints samples per CPU-second of the benchmark thread, the
+ * per-core figure when other processes share the cores. The data: {@value #SERIES} cAdvisor-like series (10 labels, ~300 bytes of labels), one
+ * sample each, as a scrape of one node produces them.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RemoteWriteEncodeBenchmark {
+  static final int SERIES = 1000;
+
+  List<PromSeries> series;
+  final ByteBuf payload = new ByteBuf(1 << 20);
+  final ByteBuf body = new ByteBuf(1 << 20);
+  byte[] compressed = new byte[Snappy.maxCompressedLength(1 << 20)];
+  int samples;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "kubernetes-cadvisor",
+        "service.instance.id", "ip-10-0-12-34.us-west-2.compute.internal:10250")).addScope("", "");
+    long t = System.currentTimeMillis() * 1_000_000L;
+    String[] names = {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
+        "container_network_receive_bytes_total", "container_fs_reads_bytes_total"};
+    for (int m = 0; m < names.length; m++) {
+      Metric metric = m % 2 == 0 ? Metric.sum(names[m], Temporality.CUMULATIVE, true) : Metric.gauge(names[m]);
+      for (int i = 0; i < SERIES / names.length; i++) {
+        String pod = "checkout-7d9f8b6c5-" + Integer.toString(100000 + i, 36);
+        Attributes a = Attributes.of("container", "app-" + (i % 7), "cpu", "total",
+            "id", "/kubepods/burstable/pod" + Integer.toHexString(0x5a3c0000 + i) + "-2b1e-4c1f-9d7e-3f5a0e1c2b4d/" + pod,
+            "image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/checkout:v1." + i % 13,
+            "name", "k8s_app_" + pod, "namespace", "shop", "pod", pod);
+        metric.addPoint(NumberPoint.ofDouble(a, 0, t, 1234.5 + i));
+      }
+      s.metrics().add(metric);
+    }
+    Translator tr = new Translator(new Translator.Settings("", true, Map.of("cluster", "prod-us-west-2"), false, false,
+        false, false));
+    Translator.Result r = tr.translate(b);
+    series = r.series().series();
+    samples = r.series().sampleCount();
+    if (series.size() != SERIES || samples != SERIES) {
+      throw new IllegalStateException("expected " + SERIES + " series, got " + series.size() + "/" + samples);
+    }
+  }
+
+  /**
+   * Samples per CPU-second of the benchmark thread, printed after each iteration: on a shared
+   * machine the ops/s score is diluted by other processes, this figure is not.
+   */
+  @State(Scope.Thread)
+  public static class CpuTime {
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    long startCpu;
+    long samples;
+
+    @Setup(Level.Iteration)
+    public void start() {
+      samples = 0;
+      startCpu = THREADS.getCurrentThreadCpuTime();
+    }
+
+    @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+    public void stop() {
+      double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - startCpu) / 1e9;
+      System.err.printf(" [%.0f samples per CPU-second] ", samples / cpuSeconds);
+    }
+  }
+
+  static int getInt(byte[] b, int off) {
+    return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+  }
+
+  /** Encoding alone (no packing or compression), to split the cost. */
+  @Benchmark
+  @OperationsPerInvocation(SERIES)
+  public int encodeOnly(CpuTime cpu) {
+    cpu.samples += SERIES;
+    payload.reset();
+    Payload.encode(series, payload);
+    return payload.length();
+  }
+
+  /** Encodes the batch, packs a WriteRequest body from it, compresses; returns the compressed size. */
+  @Benchmark
+  @OperationsPerInvocation(SERIES)
+  public int encodeAndCompress(CpuTime cpu) throws IOException {
+    cpu.samples += SERIES;
+    payload.reset();
+    Payload.encode(series, payload);
+    body.reset();
+    byte[] p = payload.array();
+    int end = payload.length();
+    for (int pos = 0; pos < end; ) {
+      int len = getInt(p, pos + 8);
+      body.write(p, pos + 12, len);
+      pos += 12 + len;
+    }
+    return Snappy.rawCompress(body.array(), 0, body.length(), compressed, 0);
+  }
+}
