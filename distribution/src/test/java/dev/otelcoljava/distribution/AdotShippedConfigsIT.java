@@ -1,0 +1,228 @@
+package dev.otelcoljava.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.otelcoljava.testing.ExternalProcess;
+import dev.otelcoljava.testing.FreePorts;
+import dev.otelcoljava.testing.SharedFiles;
+import dev.otelcoljava.testing.aws.SigV4VerifyingProxy;
+import dev.otelcoljava.testing.peers.EcsMetadataServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ADOT's own shipped collector configs ({@code ../shared/fixtures/adot/config}, unchanged) through
+ * {@code bin/otelcol-java}.
+ *
+ * <p><b>validate</b>, every file: a config with only metrics pipelines is accepted; a config with
+ * trace or log pipelines is refused, with one line per such pipeline that names the pipeline and
+ * each of its components, and every other error line is about a component only those pipelines
+ * use (the metrics pipelines beside them load). Two files are refused for their own reasons, in
+ * {@link #REFUSED_OTHERWISE}.
+ *
+ * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (task metadata
+ * endpoint, SigV4-checking remote-write endpoint, the collector's own metrics as the scrape target),
+ * becomes healthy, logs no error, and exits 0 on SIGTERM. Only the listeners move: health_check,
+ * self-metrics and OTLP endpoints go from 0.0.0.0 fixed ports to free 127.0.0.1 ports through extra
+ * {@code --config=yaml:} sources.
+ */
+class AdotShippedConfigsIT {
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final String ACCESS_KEY = "AKIDADOTCONFIGTEST";
+  private static final String SECRET_KEY = "adot-config-test-secret";
+
+  /**
+   * Configs refused although all their pipelines are metrics, with the line that says why:
+   *
+   * <ul>
+   *   <li>{@code config-haproxy.yaml}: its first job has a {@code replace} relabel rule without
+   *       {@code target_label}; Prometheus 2.42 refuses it the same way ({@code promtool check
+   *       config} on the receiver's config block), and so does otelcol-contrib, whose receiver
+   *       parses it with Prometheus' config package. The file is broken as ADOT ships it.
+   *   <li>{@code otel-instance-metrics-config.yaml}: {@code awscontainerinsightreceiver} (ECS EC2
+   *       instance metrics from cAdvisor and the host) is not implemented in this collector.
+   * </ul>
+   */
+  static final Map<String, String> REFUSED_OTHERWISE = Map.of(
+      "eks/prometheus/config-haproxy.yaml",
+      "receivers::prometheus::config::scrape_configs[0]::relabel_configs[9]: relabel configuration for replace"
+          + " action requires 'target_label' value",
+      "ecs/otel-instance-metrics-config.yaml",
+      "receivers::awscontainerinsightreceiver: unknown type \"awscontainerinsightreceiver\"");
+
+  /** The metrics-only configs started for real (the EKS ones need an in-cluster API server). */
+  static final List<String> RUN = List.of("ecs/ecs-amp.yaml", "ecs/ecs-amp-prometheus.yaml", "ecs/ecs-cloudwatch.yaml");
+
+  static Path configDir() {
+    return SharedFiles.fixtures().resolve("adot/config");
+  }
+
+  static Stream<String> configs() throws IOException {
+    try (Stream<Path> files = Files.walk(configDir())) {
+      List<String> names = files.filter(p -> p.toString().endsWith(".yaml"))
+          .map(p -> configDir().relativize(p).toString()).sorted().toList();
+      assertThat(names).as("ADOT configs under " + configDir()).hasSizeGreaterThan(10).containsAll(RUN)
+          .containsAll(REFUSED_OTHERWISE.keySet());
+      return names.stream();
+    }
+  }
+
+  static Stream<String> runnable() {
+    return RUN.stream();
+  }
+
+  /** Pipeline id to its components ("receivers::otlp", ...), in file order. */
+  static Map<String, List<String>> pipelines(JsonNode config) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = config.path("service").path("pipelines").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = it.next();
+      List<String> components = new ArrayList<>();
+      for (String kind : List.of("receivers", "processors", "exporters")) {
+        p.getValue().path(kind).forEach(c -> components.add(kind + "::" + c.asText()));
+      }
+      out.put(p.getKey(), components);
+    }
+    return out;
+  }
+
+  static boolean isMetrics(String pipelineId) {
+    return pipelineId.equals("metrics") || pipelineId.startsWith("metrics/");
+  }
+
+  /** The environment an ADOT config expects: its ${env:...} values and the ECS task's. */
+  static Map<String, String> validateEnvironment() {
+    Map<String, String> env = new TreeMap<>();
+    env.put("AWS_REGION", "us-west-2");
+    env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+    env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_PROMETHEUS_ENDPOINT", "http://127.0.0.1:" + FreePorts.find() + "/workspaces/ws-0123abcd/api/v1/remote_write");
+    env.put("AWS_PROMETHEUS_SCRAPING_ENDPOINT", "127.0.0.1:" + FreePorts.find());
+    env.put("ECS_CONTAINER_METADATA_URI_V4", "http://127.0.0.1:" + FreePorts.find() + "/v4/0123456789abcdef-3681984407");
+    return env;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void validate_metricsOnlyAcceptedOthersRefusedNamingTheirPipelines(String name, @TempDir Path dir) throws Exception {
+    Path file = configDir().resolve(name);
+    String text = Files.readString(file);
+    Map<String, String> env = validateEnvironment();
+    assertThat(env.keySet()).containsAll(ScenariosIT.envReferences(text));
+    AppDir.Result r = AppDir.run(List.of(AppDir.launcher().toString(), "validate", "--config", file.toString()), env, dir);
+    assertThat(r.output()).as("no stack trace").doesNotContain("\tat ");
+
+    Map<String, List<String>> pipelines = pipelines(YAML.readTree(text));
+    Map<String, List<String>> others = new LinkedHashMap<>(pipelines);
+    others.keySet().removeIf(AdotShippedConfigsIT::isMetrics);
+
+    if (REFUSED_OTHERWISE.containsKey(name)) {
+      assertThat(others).isEmpty();
+      assertThat(r.exitCode()).as(r.output()).isNotZero();
+      assertThat(r.output()).contains(REFUSED_OTHERWISE.get(name));
+    } else if (others.isEmpty()) {
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.output()).contains("configuration is valid: " + pipelines.size() + " pipeline(s)");
+    } else {
+      assertThat(r.exitCode()).as(r.output()).isNotZero();
+      List<String> errors = r.output().lines().dropWhile(l -> !l.startsWith("Error:")).skip(1)
+          .filter(l -> l.startsWith("  ")).map(String::strip).toList();
+      Set<String> metricsComponents = new LinkedHashSet<>();
+      pipelines.forEach((id, cs) -> {
+        if (isMetrics(id)) {
+          metricsComponents.addAll(cs);
+        }
+      });
+      Set<String> onlyInOthers = new LinkedHashSet<>();
+      others.values().forEach(onlyInOthers::addAll);
+      onlyInOthers.removeAll(metricsComponents);
+      for (Map.Entry<String, List<String>> p : others.entrySet()) {
+        String line = errors.stream().filter(l -> l.startsWith("service::pipelines::" + p.getKey() + ":")).findFirst()
+            .orElseThrow(() -> new AssertionError("no error line for pipeline " + p.getKey() + ":\n" + r.output()));
+        assertThat(line).contains("metrics only").contains("\"" + p.getKey() + "\"");
+        for (String component : p.getValue()) {
+          assertThat(line).as("names " + component).contains(component.substring(component.indexOf("::") + 2));
+        }
+      }
+      assertThat(errors).as("every refusal concerns the non-metrics pipelines or their own components")
+          .allMatch(l -> others.keySet().stream().anyMatch(id -> l.startsWith("service::pipelines::" + id + ":"))
+              || onlyInOthers.stream().anyMatch(c -> l.startsWith(c + ":")));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("runnable")
+  void run_startsHealthyWithoutErrorsAndExitsZeroOnSigterm(String name, @TempDir Path dir) throws Exception {
+    Path file = configDir().resolve(name);
+    JsonNode config = YAML.readTree(Files.readString(file));
+    assertThat(pipelines(config).keySet()).allMatch(AdotShippedConfigsIT::isMetrics);
+    Path ecs = SharedFiles.fixtures().resolve("ecs/aws-docs-v4-fargate");
+    try (RemoteWriteSink backend = RemoteWriteSink.start();
+        SigV4VerifyingProxy amp = SigV4VerifyingProxy.start(backend.url(""), ACCESS_KEY, SECRET_KEY).expectScope("aps", "us-west-2");
+        EcsMetadataServer task = EcsMetadataServer.start(ecs.resolve("task_metadata.json"), ecs.resolve("task_stats.json"))
+            .container(EcsMetadataServer.read(ecs.resolve("container_metadata.json")))) {
+      int health = FreePorts.find();
+      int telemetry = FreePorts.find();
+      Map<String, String> env = new TreeMap<>();
+      env.put("AWS_REGION", "us-west-2");
+      env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+      env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+      env.put("AWS_EC2_METADATA_DISABLED", "true"); // Fargate: no instance metadata
+      env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + FreePorts.find()); // any AWS API stays on loopback
+      env.put("ECS_CONTAINER_METADATA_URI_V4", task.baseUrl());
+      env.put("AWS_PROMETHEUS_ENDPOINT", amp.baseUrl() + "/workspaces/ws-0123abcd/api/v1/remote_write");
+      env.put("AWS_PROMETHEUS_SCRAPING_ENDPOINT", "127.0.0.1:" + telemetry); // the collector's own metrics
+      List<String> cmd = new ArrayList<>(List.of(AppDir.launcher().toString(), "--config=" + file,
+          "--config=yaml:extensions::health_check::endpoint: 127.0.0.1:" + health,
+          "--config=yaml:service::telemetry::metrics::readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: "
+              + telemetry + "}}}}]"));
+      List<Integer> otlpPorts = new ArrayList<>();
+      JsonNode otlp = config.path("receivers").path("otlp").path("protocols");
+      for (String protocol : List.of("grpc", "http")) {
+        if (otlp.has(protocol)) {
+          int port = FreePorts.find();
+          otlpPorts.add(port);
+          cmd.add("--config=yaml:receivers::otlp::protocols::" + protocol + "::endpoint: 127.0.0.1:" + port);
+        }
+      }
+      try (ExternalProcess p = ExternalProcess.start("otelcol-java", cmd, dir, env)) {
+        p.awaitHttpOk("http://127.0.0.1:" + health + "/", Duration.ofSeconds(60));
+        for (int port : otlpPorts) {
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000); // the OTLP receiver listens
+          }
+        }
+        Thread.sleep(3000);
+        assertThat(p.process().isAlive()).as("still running; log:\n" + p.tail()).isTrue();
+        p.terminate();
+        int code = p.waitFor(Duration.ofSeconds(30));
+        assertThat(code).as("exit code after SIGTERM; log:\n" + p.tail()).isZero();
+        String log = p.logText();
+        assertThat(log.lines().filter(l -> l.contains("\terror\t")).toList()).as("error lines; log:\n" + log).isEmpty();
+        assertThat(log).doesNotContain("\tat ");
+        if (config.path("processors").path("resourcedetection").path("detectors").toString().contains("ecs")) {
+          assertThat(task.hits(EcsMetadataServer.TASK)).as("the ecs detector read the task metadata").isPositive();
+        }
+        assertThat(amp.rejections()).as("remote writes with a bad signature").isEmpty();
+      }
+    }
+  }
+}
