@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * otelcol-java --config=URI [--config=URI]... [--set=key.path=value]... [--feature-gates=+a,-b]
  * otelcol-java validate --config=URI...      load, validate and create the components; exit 0 or 1
  * otelcol-java components                    list every factory with kind, type, stability, aliases
+ * otelcol-java explain --config=URI --input=FILE...   run a pipeline offline and report each stage
  * otelcol-java --version | --help
  * </pre>
  *
@@ -43,7 +44,15 @@ public final class Main {
 
   /** Parsed arguments. */
   record Args(
-      String command, List<String> configs, List<String> sets, List<String> gates, boolean version, boolean help) {}
+      String command, List<String> configs, List<String> sets, List<String> gates, boolean version, boolean help,
+      ExplainArgs explain) {
+    Args(String command, List<String> configs, List<String> sets, List<String> gates, boolean version, boolean help) {
+      this(command, configs, sets, gates, version, help, new ExplainArgs(List.of(), List.of(), null, null, 5));
+    }
+  }
+
+  /** The flags of {@code explain}. */
+  record ExplainArgs(List<String> inputs, List<String> targets, String pipeline, String time, int maxItems) {}
 
   static Args parse(String[] argv) {
     String command = "run";
@@ -52,6 +61,11 @@ public final class Main {
     List<String> gates = new ArrayList<>();
     boolean version = false;
     boolean help = false;
+    List<String> inputs = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    String pipeline = null;
+    String time = null;
+    int maxItems = 5;
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
       String name = a;
@@ -70,9 +84,35 @@ public final class Main {
           }
           (name.equals("--set") ? sets : name.equals("--feature-gates") ? gates : configs).add(value);
         }
+        case "--input", "--target", "--pipeline", "--time", "--max-items" -> {
+          if (value == null) {
+            if (i + 1 >= argv.length) {
+              throw new IllegalArgumentException("flag needs an argument: " + name);
+            }
+            value = argv[++i];
+          }
+          switch (name) {
+            case "--input" -> inputs.add(value);
+            case "--target" -> {
+              if (!value.contains("=")) {
+                throw new IllegalArgumentException("--target needs NAME=VALUE, got " + value);
+              }
+              targets.add(value);
+            }
+            case "--pipeline" -> pipeline = value;
+            case "--time" -> time = value;
+            default -> {
+              try {
+                maxItems = Integer.parseInt(value);
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--max-items needs a number, got " + value);
+              }
+            }
+          }
+        }
         case "--version", "-v" -> version = true;
         case "--help", "-h", "help" -> help = true;
-        case "validate", "components" -> {
+        case "validate", "components", "explain" -> {
           if (!command.equals("run")) {
             throw new IllegalArgumentException("only one command may be given, got " + command + " and " + a);
           }
@@ -82,7 +122,11 @@ public final class Main {
             (a.startsWith("-") ? "unknown flag: " : "unknown command: ") + name + " (see --help)");
       }
     }
-    return new Args(command, configs, sets, gates, version, help);
+    if (!command.equals("explain") && (!inputs.isEmpty() || !targets.isEmpty() || pipeline != null || time != null)) {
+      throw new IllegalArgumentException("--input, --target, --pipeline and --time belong to the explain command");
+    }
+    return new Args(command, configs, sets, gates, version, help,
+        new ExplainArgs(inputs, targets, pipeline, time, maxItems));
   }
 
   /**
@@ -141,7 +185,11 @@ public final class Main {
       for (String note : sel.notes()) {
         logger.log(System.Logger.Level.INFO, note);
       }
-      Service service = Service.builder().uris(sel.uris()).env(env).registry(registry).buildInfo(info).build();
+      Service service = Service.builder().uris(sel.uris()).env(env).registry(registry).buildInfo(info)
+          .offline(args.command().equals("explain")).build();
+      if (args.command().equals("explain")) {
+        return ExplainCommand.run(service, args.explain(), info, out, err);
+      }
       if (args.command().equals("validate")) {
         service.validateCreate();
         out.println("configuration is valid: " + service.config().pipelines().size() + " pipeline(s)");
@@ -249,6 +297,8 @@ public final class Main {
           otelcol-java --config=URI [--config=URI]... [--set=key.path=value]... [--feature-gates=+a,-b]
           otelcol-java validate --config=URI...
           otelcol-java components
+          otelcol-java explain --config=URI... --input=FILE [--input=FILE]... [--target=NAME=VALUE]...
+                       [--pipeline=ID] [--time=RFC3339] [--max-items=N]
           otelcol-java --version
 
         Config sources (merged in order; maps merge, lists are replaced):
@@ -262,6 +312,21 @@ public final class Main {
         Commands:
           validate     load and check the config and create the components, without starting them
           components   list the available components with their stability
+          explain      run a pipeline offline over recorded inputs and print, stage by stage, what
+                       happened; nothing is scraped or sent. Each --input (an exposition text, e.g.
+                       a saved /metrics page) is one scrape of the pipeline's receiver, taken one
+                       scrape_interval after the previous (the first at --time, default now;
+                       samples' own timestamps win). --target gives a discovered label of the
+                       scraped target (e.g. __meta_kubernetes_node_name=ip-10-0-0-1, or
+                       __meta_kubernetes_node_label_eks_amazonaws_com_compute_type=fargate), to
+                       which the job's relabel_configs apply; default __address__=localhost:9090.
+                       The report shows what the receiver produced (metrics, points, names), then
+                       after each processor in pipeline order what changed (metrics added, removed,
+                       renamed or retyped, points dropped, labels and resource attributes), and
+                       what each exporter would get (awsemf: the EMF log events with log group and
+                       stream; prometheusremotewrite: the series), at most --max-items (5) each.
+                       Processors that hold data (batch) release it in a final shutdown section.
+                       --pipeline picks the pipeline (default: the first metrics pipeline).
         """;
   }
 }

@@ -162,4 +162,40 @@ class MainTest {
       p.destroyForcibly();
     }
   }
+
+  @Test
+  void help_documentsExplain() {
+    assertThat(run(Map.of(), "--help")).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("otelcol-java explain --config=URI... --input=FILE", "--target=NAME=VALUE",
+        "--max-items", "explain      run a pipeline offline", "nothing is scraped or sent");
+  }
+
+  @Test
+  void explain_withoutInput_saysWhatIsNeeded(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, testdata("valid.yaml"));
+    assertThat(run(Map.of("AMP_REMOTE_WRITE_URL", "http://x"), "explain", "--config", f.toString())).isEqualTo(1);
+    assertThat(err()).startsWith("Error: explain needs at least one --input=FILE");
+  }
+
+  @Test
+  void explainFlags_onOtherCommands_areRefused() {
+    assertThat(run(Map.of(), "validate", "--input", "x.txt")).isEqualTo(1);
+    assertThat(err()).contains("--input, --target, --pipeline and --time belong to the explain command");
+    err.reset();
+    assertThat(run(Map.of(), "explain", "--target", "novalue")).isEqualTo(1);
+    assertThat(err()).contains("--target needs NAME=VALUE, got novalue");
+  }
+
+  @Test
+  void explain_receiverThatCannotReplay_namesIt(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, testdata("valid.yaml"));
+    Path in = dir.resolve("scrape.txt");
+    Files.writeString(in, "up 1\n");
+    assertThat(run(Map.of("AMP_REMOTE_WRITE_URL", "http://x"), "explain", "--config", f.toString(), "--input",
+        in.toString())).isEqualTo(1);
+    assertThat(err()).contains("has no receiver that can replay recorded input");
+  }
 }

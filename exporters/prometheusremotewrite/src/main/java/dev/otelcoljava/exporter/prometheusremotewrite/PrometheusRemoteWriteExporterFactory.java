@@ -5,6 +5,7 @@ import dev.otelcoljava.runtime.api.ComponentId;
 import dev.otelcoljava.runtime.api.CreateSettings;
 import dev.otelcoljava.runtime.api.Exporter;
 import dev.otelcoljava.runtime.api.ExporterFactory;
+import dev.otelcoljava.runtime.api.ExporterPreview;
 import dev.otelcoljava.runtime.api.Stability;
 import dev.otelcoljava.runtime.api.config.ConfigNode;
 import java.net.URI;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
  * Factory of the {@code prometheus_remote_write} exporter (older type name {@code
  * prometheusremotewrite}): sends metrics as Prometheus remote write 1.0 requests. Stateless.
  */
-public final class PrometheusRemoteWriteExporterFactory implements ExporterFactory<PrometheusRemoteWriteConfig> {
+public final class PrometheusRemoteWriteExporterFactory
+    implements ExporterFactory<PrometheusRemoteWriteConfig>, ExporterPreview<PrometheusRemoteWriteConfig> {
   static final List<String> PROTOCOL_HEADERS = List.of("content-encoding", "content-type", "x-prometheus-remote-write-version", "user-agent");
 
   @Override
@@ -191,5 +193,11 @@ public final class PrometheusRemoteWriteExporterFactory implements ExporterFacto
   @Override
   public Exporter createExporter(CreateSettings settings, PrometheusRemoteWriteConfig config) throws Exception {
     return new PrometheusRemoteWriteExporter(settings, config);
+  }
+
+  /** The series the exporter would send, one per line after a summary; nothing is sent. */
+  @Override
+  public ExporterPreview.Previewer previewer(CreateSettings settings, PrometheusRemoteWriteConfig config) {
+    return new SeriesPreview(config);
   }
 }
