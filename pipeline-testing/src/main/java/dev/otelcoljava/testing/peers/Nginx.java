@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * nginx ({@code /usr/sbin/nginx}, Debian nginx-light) serving static exposition files: one {@code
  * server} per port on 127.0.0.1, each serving a directory with {@code default_type text/plain;
- * version=0.0.4} (the Prometheus text format). The config, pid and logs live in the work
+ * version=0.0.4} (the Prometheus text format) or another Content-Type given per directory. The config, pid and logs live in the work
  * directory; {@code daemon off}. Run as root it uses {@code user root;} so that files in temp
  * directories are readable.
  */
@@ -32,19 +32,38 @@ public final class Nginx implements AutoCloseable {
     this.ports = ports;
   }
 
+  /** The Content-Type of the Prometheus text format 0.0.4, what {@link #start(Path, List)} serves. */
+  public static final String TEXT_0_0_4 = "text/plain; version=0.0.4";
+
+  /** The Content-Type an OpenMetrics 1.0.0 exporter (client_python, client_golang) sends. */
+  public static final String OPENMETRICS_1_0_0 = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
   /** Starts nginx with one server per directory, each on a free port; waits until all listen. */
   public static Nginx start(Path workDir, List<Path> roots) {
+    return start(workDir, roots, roots.stream().map(r -> TEXT_0_0_4).toList());
+  }
+
+  /**
+   * The same, with the Content-Type each server sends for every file ({@code contentTypes.get(i)}
+   * for {@code roots.get(i)}), e.g. {@link #OPENMETRICS_1_0_0}.
+   */
+  public static Nginx start(Path workDir, List<Path> roots, List<String> contentTypes) {
+    if (contentTypes.size() != roots.size()) {
+      throw new IllegalArgumentException("one content type per root: " + roots.size() + " roots, "
+          + contentTypes.size() + " types");
+    }
     String bin = ExternalProcess.requireBinary(BINARY, INSTALL);
     List<Integer> ports = new ArrayList<>();
     StringBuilder servers = new StringBuilder();
-    for (Path root : roots) {
+    for (int i = 0; i < roots.size(); i++) {
+      Path root = roots.get(i);
       int port = FreePorts.find();
       ports.add(port);
       servers.append("    server {\n")
           .append("      listen 127.0.0.1:").append(port).append(";\n")
           .append("      root ").append(root.toAbsolutePath()).append(";\n")
           .append("      location / {\n")
-          .append("        default_type \"text/plain; version=0.0.4\";\n")
+          .append("        default_type \"").append(contentTypes.get(i)).append("\";\n")
           .append("        types { }\n")
           .append("      }\n")
           .append("    }\n");
