@@ -100,10 +100,22 @@ final class ContainerInsightsRun {
 
   /** The scenario's metrics pipeline, opened offline. */
   static OfflinePipeline open(String scenario, boolean record) throws Exception {
+    return OfflinePipeline.open(service(scenario, null).config(), null, nodeTarget(), record, true,
+        Service.defaultBuildInfo());
+  }
+
+  /**
+   * The scenario loaded unchanged (offline: the in-cluster token and CA files are not needed), with
+   * an optional second config source merged over it as {@code --config} would.
+   */
+  static Service service(String scenario, String override) throws Exception {
     String yaml = Files.readString(SharedFiles.scenarios().resolve(scenario));
     Map<String, String> env = env();
-    Service service = Service.builder().yaml(yaml).env(env).registry(registry(env)).offline(true).build();
-    return OfflinePipeline.open(service.config(), null, nodeTarget(), record, true, Service.defaultBuildInfo());
+    Service.Builder b = Service.builder().yaml(yaml);
+    if (override != null) {
+      b.yaml(override);
+    }
+    return b.env(env).registry(registry(env)).offline(true).build();
   }
 
   static byte[] scrape1() throws IOException {
@@ -112,6 +124,14 @@ final class ContainerInsightsRun {
 
   /** The fixture 60 s later with its counters advanced (see the class comment). */
   static byte[] scrape2() throws IOException {
+    return transform(STEP_MS, true);
+  }
+
+  /**
+   * The fixture with every sample timestamp moved by {@code addMs} and, if {@code advance}, the
+   * counters advanced.
+   */
+  static byte[] transform(long addMs, boolean advance) throws IOException {
     List<String> lines = Files.readAllLines(fixture(), StandardCharsets.UTF_8);
     Map<String, String> types = new HashMap<>();
     StringBuilder out = new StringBuilder();
@@ -130,12 +150,12 @@ final class ContainerInsightsRun {
       String labels = brace >= 0 ? line.substring(0, brace + 1) : name;
       String[] rest = line.substring(labels.length()).trim().split(" ");
       BigDecimal value = new BigDecimal(rest[0]);
-      if ("counter".equals(types.get(name))) {
+      if (advance && "counter".equals(types.get(name))) {
         value = value.add(ADVANCE.getOrDefault(name, OTHER_COUNTERS));
       }
       out.append(labels).append(' ').append(value.toPlainString());
       if (rest.length > 1) {
-        out.append(' ').append(Long.parseLong(rest[1]) + STEP_MS);
+        out.append(' ').append(Long.parseLong(rest[1]) + addMs);
       }
       out.append('\n');
     }
@@ -144,12 +164,29 @@ final class ContainerInsightsRun {
 
   /** Runs both scrapes through the scenario and returns everything that reached the exporter. */
   static List<MetricsBatch> run(String scenario) throws Exception {
+    return run(scenario, 0).exported();
+  }
+
+  /** What reached the exporters, and the awsemf exporter's events for it (group / stream: message). */
+  record Result(List<MetricsBatch> exported, List<String> emf) {}
+
+  /**
+   * Runs both scrapes with every time moved by {@code shiftMs} (0: the fixture's own times), then
+   * previews the awsemf events of the exported batches.
+   */
+  static Result run(String scenario, long shiftMs) throws Exception {
     try (OfflinePipeline p = open(scenario, false)) {
       assertThat(p.interval()).isEqualTo(Duration.ofMinutes(1));
-      p.feed(scrape1(), SCRAPE1_MS);
-      p.feed(scrape2(), SCRAPE1_MS + STEP_MS);
+      p.feed(shiftMs == 0 ? scrape1() : transform(shiftMs, false), SCRAPE1_MS + shiftMs);
+      p.feed(transform(STEP_MS + shiftMs, true), SCRAPE1_MS + STEP_MS + shiftMs);
       p.finish(Duration.ofSeconds(10));
-      return p.exported();
+      List<String> emf = new ArrayList<>();
+      var preview = p.previewers().get(dev.otelcoljava.runtime.api.ComponentId.of("awsemf"));
+      for (MetricsBatch b : p.exported()) {
+        List<String> lines = preview.preview(b.deepCopy());
+        emf.addAll(lines.subList(1, lines.size()));
+      }
+      return new Result(p.exported(), emf);
     }
   }
 
