@@ -217,7 +217,7 @@ class AdotShippedConfigsIT {
         assertThat(code).as("exit code after SIGTERM; log:\n" + p.tail()).isZero();
         String log = p.logText();
         assertThat(log.lines().filter(l -> l.contains("\terror\t")).toList()).as("error lines; log:\n" + log).isEmpty();
-        assertThat(log).doesNotContain("\tat ");
+        assertThat(log).doesNotContain("\tat ").as("no JVM warning on stderr").doesNotContain("WARNING: ");
         if (config.path("processors").path("resourcedetection").path("detectors").toString().contains("ecs")) {
           assertThat(task.hits(EcsMetadataServer.TASK)).as("the ecs detector read the task metadata").isPositive();
         }

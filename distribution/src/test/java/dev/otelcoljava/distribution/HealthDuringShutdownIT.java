@@ -109,6 +109,8 @@ class HealthDuringShutdownIT {
         assertThat(get(url)).as("health endpoint closed after exit").isNull();
         assertThat(sink.answered()).as("the in-flight write was drained, not dropped").isGreaterThan(before);
         assertThat(p.logText()).doesNotContain("\terror\t");
+        // No JVM warnings on stderr (e.g. snappy-java's System.load without native access granted).
+        assertThat(p.logText()).doesNotContain("WARNING: ");
       }
     }
   }
