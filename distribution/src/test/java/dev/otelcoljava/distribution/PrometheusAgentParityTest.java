@@ -88,7 +88,24 @@ class PrometheusAgentParityTest {
   static final Set<String> OPENMETRICS_JOBS = Set.of("flask_om", "om");
 
   static final List<String> JOBS =
-      List.of("node", "coredns", "springboot", "flask", "cadvisor", "kubeproxy", "machine", "flask_om", "om", "down");
+      List.of("node", "coredns", "springboot", "flask", "cadvisor", "kubeproxy", "machine", "flask_om", "om", "federate",
+          "clash", "limited", "down");
+
+  /**
+   * A federation-style target: samples carrying job and instance (kept with honor_labels: true,
+   * renamed to exported_* with false) and a label that clashes with a target label.
+   */
+  static final String FEDERATE = """
+      # TYPE fed_requests_total counter
+      fed_requests_total{job="api",instance="10.0.0.1:8080",env="prod",code="200"} 10
+      fed_requests_total{job="api",instance="10.0.0.2:8080",env="prod",code="200"} 20
+      # TYPE fed_temp gauge
+      fed_temp{job="sensor",instance="s1"} 21.5
+      fed_temp 19
+      """;
+
+  /** The (job, instance) pairs the honor_labels job takes from the samples: resources of their own. */
+  static final Set<String> FEDERATED_TARGETS = Set.of("api/10.0.0.1:8080", "api/10.0.0.2:8080", "sensor/s1");
 
   @TempDir
   Path dir;
@@ -99,6 +116,7 @@ class PrometheusAgentParityTest {
     Path flaskFixture = fx.resolve("expositions/prometheus_flask_exporter/flask-exporter-0.23.2-metrics.txt");
     Path flaskDir = Files.createDirectories(dir.resolve("flask"));
     Files.copy(flaskFixture, flaskDir.resolve("metrics.txt"));
+    Files.writeString(flaskDir.resolve("federate.txt"), FEDERATE);
     List<Path> roots = List.of(
         fx.resolve("expositions/node_exporter"),
         fx.resolve("expositions/coredns"),
@@ -162,6 +180,8 @@ class PrometheusAgentParityTest {
         assertCollectorOnlyDifferences(col);
         assertTimestampedSamplesOnlyOnCollectorSide(prom, col, agentStartMs);
         assertSameSeriesAndValues(expectedCollectorView(prom), collectorViewWithoutScope(col));
+        assertLabelHandlingAndLimit(prom, "prometheus");
+        assertLabelHandlingAndLimit(col, "collector");
         assertDownTargetIsUpZero(prom, "prometheus");
         assertDownTargetIsUpZero(col, "collector");
 
@@ -267,6 +287,22 @@ class PrometheusAgentParityTest {
           metrics_path: /omtestdata.txt
           static_configs:
             - targets: ['127.0.0.1:%9$d']
+        - job_name: federate
+          metrics_path: /federate.txt
+          honor_labels: true
+          static_configs:
+            - targets: ['127.0.0.1:%4$d']
+              labels: {env: staging}
+        - job_name: clash
+          metrics_path: /federate.txt
+          static_configs:
+            - targets: ['127.0.0.1:%4$d']
+              labels: {env: staging}
+        - job_name: limited
+          metrics_path: /coredns-1.6.9-some_load.txt
+          sample_limit: 10
+          static_configs:
+            - targets: ['127.0.0.1:%2$d']
         - job_name: down
           static_configs:
             - targets: ['127.0.0.1:%7$d']
@@ -283,7 +319,10 @@ class PrometheusAgentParityTest {
         .map(s -> s.labels().get("job") + "/" + s.labels().get("instance"))
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(upTargets).hasSize(JOBS.size());
-    assertThat(infoTargets).as("one target_info per target").isEqualTo(upTargets);
+    Set<String> resources = new TreeSet<>(upTargets);
+    resources.addAll(FEDERATED_TARGETS);
+    assertThat(infoTargets).as("one target_info per target, and per job/instance kept by honor_labels")
+        .isEqualTo(resources);
     assertThat(infos).allSatisfy(s -> {
       assertThat(s.labels()).containsEntry("url_scheme", "http").doesNotContainKey("otel_scope_name");
       assertThat(s.distinctValues()).containsExactly("1.0");
@@ -309,6 +348,44 @@ class PrometheusAgentParityTest {
     assertThat(colMachine).as("collector: every machine series").hasSize(66);
     assertThat(colMachine.stream().filter(s -> s.timestamps().contains(1395066363000L)).count())
         .as("collector keeps the exposition timestamps").isEqualTo(65);
+  }
+
+  /** honor_labels true and false, and sample_limit, as Prometheus documents them. */
+  static void assertLabelHandlingAndLimit(Map<String, Series> all, String side) {
+    Map<String, Set<String>> fed = new TreeMap<>();
+    all.values().stream().filter(s -> s.name().startsWith("fed_")).forEach(s -> {
+      Map<String, String> l = new TreeMap<>(s.labels());
+      l.remove("otel_scope_name");
+      l.remove("otel_scope_version");
+      l.remove("cluster");
+      fed.put(key(l), s.distinctValues());
+    });
+    String self = all.values().stream().filter(s -> "up".equals(s.name()) && "federate".equals(s.labels().get("job")))
+        .map(s -> s.labels().get("instance")).findFirst().orElseThrow();
+    Map<String, Set<String>> expected = new TreeMap<>();
+    // honor_labels: true: the scraped job, instance and env win; a sample without them gets the target's
+    expected.put("fed_requests_total{code=\"200\",env=\"prod\",instance=\"10.0.0.1:8080\",job=\"api\"}", Set.of("10.0"));
+    expected.put("fed_requests_total{code=\"200\",env=\"prod\",instance=\"10.0.0.2:8080\",job=\"api\"}", Set.of("20.0"));
+    expected.put("fed_temp{env=\"staging\",instance=\"s1\",job=\"sensor\"}", Set.of("21.5"));
+    expected.put("fed_temp{env=\"staging\",instance=\"" + self + "\",job=\"federate\"}", Set.of("19.0"));
+    // honor_labels: false: clashing scraped labels become exported_*
+    expected.put("fed_requests_total{code=\"200\",env=\"staging\",exported_env=\"prod\",exported_instance=\"10.0.0.1:8080\","
+        + "exported_job=\"api\",instance=\"" + self + "\",job=\"clash\"}", Set.of("10.0"));
+    expected.put("fed_requests_total{code=\"200\",env=\"staging\",exported_env=\"prod\",exported_instance=\"10.0.0.2:8080\","
+        + "exported_job=\"api\",instance=\"" + self + "\",job=\"clash\"}", Set.of("20.0"));
+    expected.put("fed_temp{env=\"staging\",exported_instance=\"s1\",exported_job=\"sensor\",instance=\"" + self
+        + "\",job=\"clash\"}", Set.of("21.5"));
+    expected.put("fed_temp{env=\"staging\",instance=\"" + self + "\",job=\"clash\"}", Set.of("19.0"));
+    assertThat(fed).as(side + ": honor_labels").isEqualTo(expected);
+
+    Map<String, Set<String>> limited = new TreeMap<>();
+    all.values().stream().filter(s -> "limited".equals(s.labels().get("job")) && !"target_info".equals(s.name()))
+        .forEach(s -> limited.put(s.name(), s.distinctValues()));
+    assertThat(limited).as(side + ": sample_limit exceeded, only the scrape series").containsOnlyKeys("up",
+        "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
+        "scrape_series_added");
+    assertThat(limited.get("up")).as(side + ": up").containsExactly("0.0");
+    assertThat(limited.get("scrape_samples_scraped")).as(side).containsExactly("168.0");
   }
 
   static void assertDownTargetIsUpZero(Map<String, Series> all, String side) {

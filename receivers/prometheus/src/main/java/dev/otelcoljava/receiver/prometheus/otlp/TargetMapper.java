@@ -203,6 +203,7 @@ public final class TargetMapper {
   private boolean resetPending;
   private int samplesScraped;
   private int samplesPost;
+  private boolean sampleLimitExceeded;
   private int seriesAdded;
   private int duplicates;
   private int droppedSeries;
@@ -254,6 +255,7 @@ public final class TargetMapper {
     samplesPost = 0;
     seriesAdded = 0;
     duplicates = 0;
+    sampleLimitExceeded = false;
     droppedSeries = 0;
     lastWarning = null;
   }
@@ -305,6 +307,9 @@ public final class TargetMapper {
       while (true) {
         switch (p.next()) {
           case EOF -> {
+            if (sampleLimitExceeded) {
+              throw new ScrapeException("sample_limit", "sample limit exceeded");
+            }
             return;
           }
           case TYPE -> {
@@ -371,8 +376,12 @@ public final class TargetMapper {
     }
     s.lastIter = iter;
     samplesPost++;
-    if (settings.sampleLimit() > 0 && samplesPost > settings.sampleLimit()) {
-      throw new ScrapeException("sample_limit", "sample limit exceeded");
+    if (sampleLimitExceeded || settings.sampleLimit() > 0 && samplesPost > settings.sampleLimit()) {
+      // as Prometheus: the rest of the body is still parsed and counted (scrape_samples_scraped and
+      // _post_metric_relabeling report the whole body, scrape_series_added the series before the
+      // limit); the scrape fails at the end unless a parse error comes first
+      sampleLimitExceeded = true;
+      return;
     }
     if (added) {
       seriesAdded++;
@@ -1034,7 +1043,8 @@ public final class TargetMapper {
   /**
    * Finishes a failed scrape: every series of the last successful scrape gets a staleness marker
    * (as Prometheus 2.42 does), plus the synthetic series with up=0. Nothing of the failed body is
-   * sent.
+   * sent; the scrape_samples_* and scrape_series_added series report what was parsed of it before
+   * the failure, as Prometheus reports them (0 when no body was read).
    */
   public MetricsBatch fail(Report r) {
     iter++;
@@ -1044,7 +1054,7 @@ public final class TargetMapper {
     }
     prevSeen.clear();
     seen.clear();
-    report(r, 0, 0, 0);
+    report(r, samplesScraped, samplesPost, seriesAdded);
     return build();
   }
 

@@ -280,6 +280,38 @@ class TargetMapperTest {
   }
 
   @Test
+  void appendBody_sampleLimitReportsTheWholeBodyAsPrometheusDoes() throws Exception {
+    TargetMapper m = new TargetMapper(settings(false, List.of(), 2, 0));
+    byte[] body = "a 1\nb 2\nc 3\nd 4\ne 5\n".getBytes(StandardCharsets.UTF_8);
+    m.beginScrape(1000);
+    assertThatThrownBy(() -> m.appendBody(body, body.length, TEXT)).isInstanceOf(ScrapeException.class)
+        .hasMessage("sample limit exceeded");
+    MetricsBatch b = m.fail(new TargetMapper.Report(false, 0));
+    // Prometheus 2.42 parses on after the limit: scraped and post-relabeling count all 5 samples,
+    // series_added the 2 appended before the limit; nothing of the body is sent
+    assertThat(metric(b, "scrape_samples_scraped").numberPoints().get(0).value()).isEqualTo(5.0);
+    assertThat(metric(b, "scrape_samples_post_metric_relabeling").numberPoints().get(0).value()).isEqualTo(5.0);
+    assertThat(metric(b, "scrape_series_added").numberPoints().get(0).value()).isEqualTo(2.0);
+    assertThat(metric(b, "a")).isNull();
+    m.beginScrape(2000);
+    assertThatThrownBy(() -> m.appendBody(body, body.length, TEXT)).isInstanceOf(ScrapeException.class);
+    MetricsBatch again = m.fail(new TargetMapper.Report(false, 0));
+    assertThat(metric(again, "scrape_series_added").numberPoints().get(0).value()).as("cached by now").isZero();
+    assertThat(metric(again, "scrape_samples_scraped").numberPoints().get(0).value()).isEqualTo(5.0);
+  }
+
+  @Test
+  void appendBody_parseErrorAfterTheSampleLimitWins() throws Exception {
+    TargetMapper m = new TargetMapper(settings(false, List.of(), 1, 0));
+    m.beginScrape(1000);
+    byte[] body = "a 1\nb 2\nc{ 3\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> m.appendBody(body, body.length, TEXT)).isInstanceOf(ScrapeException.class)
+        .satisfies(e -> assertThat(((ScrapeException) e).reason()).isEqualTo("parse"));
+    MetricsBatch b = m.fail(new TargetMapper.Report(false, 0));
+    assertThat(metric(b, "scrape_samples_scraped").numberPoints().get(0).value()).isEqualTo(2.0);
+  }
+
+  @Test
   void appendBody_labelLimitFailsWholeScrape() throws Exception {
     TargetMapper m = new TargetMapper(settings(false, List.of(), 0, 3));
     m.beginScrape(1000);
