@@ -37,8 +37,9 @@ import org.xerial.snappy.Snappy;
  * <p>One op = one sample ({@link OperationsPerInvocation}), so the score is samples/s on one
  * thread (one core) and, with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes allocated per
  * sample; after each iteration it prints samples per CPU-second of the benchmark thread, the
- * per-core figure when other processes share the cores. The data: {@value #SERIES} cAdvisor-like series (10 labels, ~300 bytes of labels), one
- * sample each, as a scrape of one node produces them.
+ * per-core figure when other processes share the cores. The data: {@value #SERIES} series with one
+ * sample each, cAdvisor-like (10 labels, ~300 bytes of labels, as a scrape of one node produces
+ * them) or small (4 labels).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +49,10 @@ import org.xerial.snappy.Snappy;
 @Fork(1)
 public class RemoteWriteEncodeBenchmark {
   static final int SERIES = 1000;
+
+  /** {@code cadvisor}: 10 labels, ~300 bytes; {@code small}: 4 labels (name, job, instance, pod), ~110 bytes. */
+  @org.openjdk.jmh.annotations.Param({"cadvisor", "small"})
+  public String labels;
 
   List<PromSeries> series;
   final ByteBuf payload = new ByteBuf(1 << 20);
@@ -60,6 +65,7 @@ public class RemoteWriteEncodeBenchmark {
     MetricsBatch b = new MetricsBatch();
     ScopeMetrics s = b.addResource(Attributes.of("service.name", "kubernetes-cadvisor",
         "service.instance.id", "ip-10-0-12-34.us-west-2.compute.internal:10250")).addScope("", "");
+    Map<String, String> external = labels.equals("cadvisor") ? Map.of("cluster", "prod-us-west-2") : Map.of();
     long t = System.currentTimeMillis() * 1_000_000L;
     String[] names = {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
         "container_network_receive_bytes_total", "container_fs_reads_bytes_total"};
@@ -67,15 +73,17 @@ public class RemoteWriteEncodeBenchmark {
       Metric metric = m % 2 == 0 ? Metric.sum(names[m], Temporality.CUMULATIVE, true) : Metric.gauge(names[m]);
       for (int i = 0; i < SERIES / names.length; i++) {
         String pod = "checkout-7d9f8b6c5-" + Integer.toString(100000 + i, 36);
-        Attributes a = Attributes.of("container", "app-" + (i % 7), "cpu", "total",
-            "id", "/kubepods/burstable/pod" + Integer.toHexString(0x5a3c0000 + i) + "-2b1e-4c1f-9d7e-3f5a0e1c2b4d/" + pod,
-            "image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/checkout:v1." + i % 13,
-            "name", "k8s_app_" + pod, "namespace", "shop", "pod", pod);
+        Attributes a = labels.equals("cadvisor")
+            ? Attributes.of("container", "app-" + (i % 7), "cpu", "total",
+                "id", "/kubepods/burstable/pod" + Integer.toHexString(0x5a3c0000 + i) + "-2b1e-4c1f-9d7e-3f5a0e1c2b4d/" + pod,
+                "image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/checkout:v1." + i % 13,
+                "name", "k8s_app_" + pod, "namespace", "shop", "pod", pod)
+            : Attributes.of("pod", pod);
         metric.addPoint(NumberPoint.ofDouble(a, 0, t, 1234.5 + i));
       }
       s.metrics().add(metric);
     }
-    Translator tr = new Translator(new Translator.Settings("", true, Map.of("cluster", "prod-us-west-2"), false, false,
+    Translator tr = new Translator(new Translator.Settings("", true, external, false, false,
         false, false));
     Translator.Result r = tr.translate(b);
     series = r.series().series();

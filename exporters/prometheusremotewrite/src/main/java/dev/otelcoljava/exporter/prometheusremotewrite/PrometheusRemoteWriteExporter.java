@@ -170,10 +170,10 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, counters);
       Map<String, Long> corrupt = counters.takeCorruptKinds();
       if (!corrupt.isEmpty()) {
-        // One line per start-up: what recovery found and discarded; the valid records are kept.
+        // One line per start-up: what recovery found and discarded; the intact records are kept.
         logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + ": the WAL in " + dir
-            + " had corrupt or torn data " + corrupt + "; recovered every record before it and discarded the rest of"
-            + " each damaged segment (counted in otelcol_exporter_prometheusremotewrite_wal_corruptions)");
+            + " had corrupt or torn data " + corrupt + "; kept every intact record and discarded the damaged bytes"
+            + " (counted in otelcol_exporter_prometheusremotewrite_wal_corruptions)");
       }
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_size_bytes").ofLongs().setUnit("By")
           .buildWithCallback(m -> m.record(wal.sizeBytes(), metrics.attributes()));

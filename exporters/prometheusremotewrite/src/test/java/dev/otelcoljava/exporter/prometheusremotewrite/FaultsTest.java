@@ -245,6 +245,24 @@ class FaultsTest {
     }
   }
 
+  @Test
+  void gracefulStopDuringOutage_withoutWal_logsAndCountsWhatIsLost() throws Exception {
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> 503)) {
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/memstop", cfg(proxy.url(), 2), log, Support.NO_EXTENSIONS);
+      long t0 = System.currentTimeMillis() - 120_000;
+      for (int k = 0; k < 3; k++) {
+        e.consume(step("memstop_gauge", t0 + k * 1000, k));
+      }
+      Support.await("retries during the outage", 10_000, () -> e.retriesTotal() > 2);
+      long start = System.nanoTime();
+      e.shutdown(Duration.ofSeconds(1));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+      assertThat(e.droppedSamples()).isEqualTo(3L * SERIES);
+    }
+    assertThat(log.count("shut down with " + 3 * SERIES + " samples unsent (no WAL configured); they are lost")).isEqualTo(1);
+  }
+
   /** Offsets of the record frames in a WAL segment (8-byte magic, then [u32 len][u32 crc][body]). */
   static java.util.List<Integer> frames(byte[] seg) {
     java.util.List<Integer> out = new java.util.ArrayList<>();
@@ -257,9 +275,16 @@ class FaultsTest {
     return out;
   }
 
-  @Test
-  void corruptWalSegmentMidFile_startUpRecoversLogsOnceCountsAndSendsWhatIsIntact() throws Exception {
-    Path wal = tmp.resolve("wal-corrupt");
+  /**
+   * A WAL segment damaged while the collector was down: garbage bytes inside record 6 of 10, or the
+   * file cut off in the middle of record 6. Start-up recovers, logs once, counts the damage, and
+   * every intact record is delivered (after garbage, records 7..9 are intact too).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"garbage", "truncated"})
+  void corruptWalSegment_startUpRecoversLogsOnceCountsAndSendsWhatIsIntact(String damage) throws Exception {
+    Path wal = tmp.resolve("wal-corrupt-" + damage);
+    String metric = "corrupt_" + damage + "_gauge";
     Map<String, Object> c = new HashMap<>(cfg("", 2));
     c.put("wal", Map.of("directory", wal.toString(), "truncate_frequency", "100ms"));
     long t0 = System.currentTimeMillis() - 120_000;
@@ -267,7 +292,7 @@ class FaultsTest {
       c.put("endpoint", proxy.url());
       PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/corrupt", c);
       for (int k = 0; k < 10; k++) {
-        e.consume(step("corrupt_gauge", t0 + k * 1000, k)); // one WAL record per step
+        e.consume(step(metric, t0 + k * 1000, k)); // one WAL record per step
       }
       e.crashForTest();
     }
@@ -278,33 +303,38 @@ class FaultsTest {
     byte[] bytes = java.nio.file.Files.readAllBytes(seg);
     java.util.List<Integer> f = frames(bytes);
     assertThat(f).hasSize(10);
-    // garbage bytes in the middle of record 6 (steps 0..5 stay intact)
-    for (int i = 0; i < 16; i++) {
-      bytes[f.get(6) + 40 + i] = (byte) 0xA5;
+    if (damage.equals("garbage")) {
+      for (int i = 0; i < 16; i++) {
+        bytes[f.get(6) + 40 + i] = (byte) 0xA5;
+      }
+      java.nio.file.Files.write(seg, bytes);
+    } else {
+      java.nio.file.Files.write(seg, java.util.Arrays.copyOf(bytes, f.get(6) + 40));
     }
-    java.nio.file.Files.write(seg, bytes);
+    java.util.List<Integer> intact = damage.equals("garbage")
+        ? java.util.List.of(0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11) : java.util.List.of(0, 1, 2, 3, 4, 5, 10, 11);
     Support.CapturingLogger log = new Support.CapturingLogger();
     try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
       c.put("endpoint", proxy.url());
       PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/corrupt", c, log, Support.NO_EXTENSIONS);
       assertThat(e.corruptTotal()).isEqualTo(1);
       for (int k = 10; k < 12; k++) {
-        e.consume(step("corrupt_gauge", t0 + k * 1000, k));
+        e.consume(step(metric, t0 + k * 1000, k));
       }
       Support.await("intact records and new ones delivered", 30_000, () -> {
-        Map<String, Integer> m = counts("corrupt_gauge");
-        return m.size() == SERIES && m.values().stream().allMatch(v -> v == 8);
+        Map<String, Integer> m = counts(metric);
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == intact.size());
       });
       e.shutdown(Duration.ofSeconds(10));
     }
     assertThat(log.count("had corrupt or torn data {torn_or_corrupt_record=1}")).isEqualTo(1);
-    // Steps 0..5 (before the damage) and 10..11 (after restart) arrived; 6..9 were discarded.
-    JsonNode raw = Support.json(prom.query("corrupt_gauge{series=\"s0\"}[1h]", null));
+    // Exactly the intact steps and the two consumed after the restart arrived, in order.
+    JsonNode raw = Support.json(prom.query(metric + "{series=\"s0\"}[1h]", null));
     java.util.List<Integer> values = new java.util.ArrayList<>();
     for (JsonNode v : raw.path("data").path("result").get(0).path("values")) {
       values.add(v.get(1).asInt());
     }
-    assertThat(values).containsExactly(0, 1, 2, 3, 4, 5, 10, 11);
+    assertThat(values).isEqualTo(intact);
     // Replay after a restart counts no corruption when the WAL is intact.
     PrometheusRemoteWriteExporter again = Support.start("prometheusremotewrite/corrupt", c);
     assertThat(again.corruptTotal()).isZero();

@@ -22,9 +22,10 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Durability.</b> {@link #append} returns after the record is written and {@code fsync}ed
  * (group commit: concurrent appenders share one fsync). <b>Recovery.</b> On open, each segment is
- * read up to its last valid record; a torn tail, a bad CRC or an impossible length truncates the
- * segment there, a bad magic discards the segment, and junk files are ignored; all are counted in
- * {@link Stats}. <b>Budget.</b> When the directory would exceed {@code maxBytes}, whole oldest
+ * read record by record; at a torn tail, a bad CRC or an impossible length the damaged bytes are
+ * skipped up to the next intact record (valid length, CRC and framing, with a later sequence
+ * number), and the segment is rewritten with only its intact records; a bad magic discards the
+ * segment, and junk files are ignored; all are counted in {@link Stats}. <b>Budget.</b> When the directory would exceed {@code maxBytes}, whole oldest
  * segments are deleted (reason {@code disk_limit}); records older than {@code maxAgeMillis} are
  * skipped when read and expired segments deleted (reason {@code max_age}). Thread-safe.
  */
@@ -123,6 +124,10 @@ public final class Wal implements AutoCloseable {
         if (name.equals("checkpoint") || name.equals("checkpoint.tmp")) {
           continue;
         }
+        if (name.endsWith(".seg.repair")) {
+          Files.deleteIfExists(p); // a repair cut short by a crash; its segment is still whole
+          continue;
+        }
         if (name.endsWith(".seg") && Files.isRegularFile(p)) {
           try {
             found.add(new long[] {Long.parseLong(name.substring(0, name.length() - 4))});
@@ -150,19 +155,32 @@ public final class Wal implements AutoCloseable {
           continue;
         }
         long pos = 8;
+        long lastSeq = -1;
+        List<long[]> good = new ArrayList<>(); // [offset, frame length] of each valid record
+        boolean damaged = false;
         while (pos < size) {
           Frame fr = readFrame(ch, pos, size);
-          if (fr == null) {
-            stats.corrupt("torn_or_corrupt_record", 1);
-            ch.truncate(pos);
-            ch.force(true);
+          if (fr != null && fr.seq > lastSeq) {
+            good.add(new long[] {pos, 8 + fr.bodyLen});
+            seg.add(fr.seq, fr.samples, fr.created);
+            maxSeq = Math.max(maxSeq, fr.seq);
+            lastSeq = fr.seq;
+            pos += 8 + fr.bodyLen;
+            continue;
+          }
+          // Torn or corrupt: count it, then look for the next intact record after the damage.
+          stats.corrupt("torn_or_corrupt_record", 1);
+          damaged = true;
+          pos = resync(ch, pos + 1, size, lastSeq);
+          if (pos < 0) {
             break;
           }
-          seg.add(fr.seq, fr.samples, fr.created);
-          maxSeq = Math.max(maxSeq, fr.seq);
-          pos += 8 + fr.bodyLen;
         }
-        seg.size = Math.min(pos, ch.size());
+        if (damaged) {
+          seg.size = rewrite(ch, p, good);
+        } else {
+          seg.size = Math.min(pos, ch.size());
+        }
       }
       if (seg.n == 0) {
         Files.deleteIfExists(p);
@@ -177,6 +195,67 @@ public final class Wal implements AutoCloseable {
     readSegment = 0;
     readOffset = 8;
     openNewSegment();
+  }
+
+  /**
+   * The offset of the first intact record at or after {@code from} whose sequence number follows
+   * {@code lastSeq} (a valid length, CRC and payload framing), or -1 if none.
+   */
+  private long resync(FileChannel ch, long from, long size, long lastSeq) throws IOException {
+    long rem = size - from;
+    if (rem < 8 + BODY_HEADER || rem > Integer.MAX_VALUE - 16) {
+      return -1;
+    }
+    ByteBuffer all = ByteBuffer.allocate((int) rem);
+    if (readFully(ch, all, from) < rem) {
+      return -1;
+    }
+    for (int q = 0; q + 8 + BODY_HEADER <= rem; q++) {
+      int len = all.getInt(q);
+      if (len < BODY_HEADER || len > MAX_RECORD || len > rem - q - 8) {
+        continue;
+      }
+      long seq = all.getLong(q + 8);
+      if (seq <= lastSeq || seq < 0 || (lastSeq >= 0 && seq - lastSeq > 100_000_000L)) {
+        continue;
+      }
+      Frame f = readFrame(ch, from + q, size);
+      if (f != null) {
+        return from + q;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Replaces a damaged segment by a copy holding only its intact records (same name, fsynced, then
+   * renamed over it); returns the new size.
+   */
+  private long rewrite(FileChannel ch, Path p, List<long[]> good) throws IOException {
+    Path tmp = p.resolveSibling(p.getFileName() + ".repair");
+    long size = 8;
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      out.write(ByteBuffer.wrap(MAGIC), 0);
+      for (long[] g : good) {
+        long done = 0;
+        while (done < g[1]) {
+          long n = ch.transferTo(g[0] + done, g[1] - done, out.position(size + done));
+          if (n <= 0) {
+            throw new IOException("short copy while repairing " + p);
+          }
+          done += n;
+        }
+        size += g[1];
+      }
+      out.force(true);
+    }
+    try {
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return size;
   }
 
   private record Frame(long seq, long created, int otelPoints, int samples, int bodyLen, byte[] body) {}

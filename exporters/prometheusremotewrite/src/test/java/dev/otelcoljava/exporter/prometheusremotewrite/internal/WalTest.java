@@ -77,7 +77,7 @@ class WalTest {
   }
 
   @Test
-  void open_corruptCrcInMiddleKeepsRecordsBeforeIt() throws Exception {
+  void open_corruptCrcInMiddleKeepsRecordsBeforeAndAfterIt() throws Exception {
     try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
       for (int i = 0; i < 4; i++) {
         byte[] p = payload(i);
@@ -93,9 +93,47 @@ class WalTest {
     all[8 + 2 * frame + 20] ^= 0x55; // flip a byte inside the third record
     Files.write(seg, all);
     try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
-      assertThat(readAll(w)).containsExactly(0L, 1L);
+      assertThat(readAll(w)).containsExactly(0L, 1L, 3L);
+      byte[] p = payload(7);
+      assertThat(w.append(p, p.length, 1, 1, System.currentTimeMillis()).seq()).isEqualTo(4);
     }
     assertThat(counts.get("corrupt:torn_or_corrupt_record").get()).isEqualTo(1);
+    // The segment was rewritten without the damaged record: a second start finds nothing wrong.
+    counts.clear();
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L, 3L, 4L);
+    }
+    assertThat(counts).isEmpty();
+  }
+
+  @Test
+  void open_garbageBetweenRecordsAndLeftoverRepairFile_keepsEveryIntactRecord() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      for (int i = 0; i < 4; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 1, System.currentTimeMillis());
+      }
+    }
+    Path seg;
+    try (var s = Files.list(dir)) {
+      seg = s.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    byte[] all = Files.readAllBytes(seg);
+    int frame = (all.length - 8) / 4;
+    byte[] junk = new byte[37];
+    java.util.Arrays.fill(junk, (byte) 0x7f); // an impossible length where a frame should start
+    byte[] out = new byte[all.length + junk.length];
+    System.arraycopy(all, 0, out, 0, 8 + 2 * frame);
+    System.arraycopy(junk, 0, out, 8 + 2 * frame, junk.length);
+    System.arraycopy(all, 8 + 2 * frame, out, 8 + 2 * frame + junk.length, all.length - 8 - 2 * frame);
+    Files.write(seg, out);
+    Files.write(dir.resolve(seg.getFileName() + ".repair"), new byte[] {1, 2, 3});
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L, 2L, 3L);
+    }
+    assertThat(counts.get("corrupt:torn_or_corrupt_record").get()).isEqualTo(1);
+    assertThat(counts).doesNotContainKey("corrupt:junk_file");
+    assertThat(Files.exists(dir.resolve(seg.getFileName() + ".repair"))).isFalse();
   }
 
   @Test
@@ -116,6 +154,21 @@ class WalTest {
       assertThat(seqs.get(0)).isPositive();
       assertThat(counts.get("dropped:disk_limit").get()).isEqualTo(10L * seqs.get(0));
     }
+  }
+
+  @Test
+  void next_recordsOlderThanMaxAgeAreSkippedAndCounted() throws Exception {
+    long now = System.currentTimeMillis();
+    try (Wal w = new Wal(dir, 1 << 30, 2_000, stats)) {
+      for (int i = 0; i < 3; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 5, now - 10_000); // outlived max_age
+      }
+      byte[] p = payload(3);
+      w.append(p, p.length, 1, 5, now);
+      assertThat(readAll(w)).containsExactly(3L);
+    }
+    assertThat(counts.get("dropped:max_age").get()).isEqualTo(15);
   }
 
   @Test
