@@ -67,7 +67,10 @@ import org.junit.jupiter.api.io.TempDir;
  * external label), the same distinct values per series (all but {@code scrape_duration_seconds}),
  * {@code up=0} and the scrape series for a target whose port is closed, and the same staleness:
  * a series that vanishes from a target and every series of a target removed from file discovery
- * end with a staleness marker on both sides, and an instant query afterwards finds nothing.
+ * end with a staleness marker on both sides, and an instant query afterwards finds nothing. A
+ * target that starts answering 404 gets markers on all its series (but a histogram's {@code _sum},
+ * which contrib leaves out of a stale histogram); one whose body breaks at the last line gets a
+ * marker only for that line's series, as Prometheus 2.42 keeps what it parsed before the error.
  */
 class PrometheusAgentParityTest {
   static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -89,7 +92,7 @@ class PrometheusAgentParityTest {
 
   static final List<String> JOBS =
       List.of("node", "coredns", "springboot", "flask", "cadvisor", "kubeproxy", "machine", "flask_om", "om", "federate",
-          "clash", "limited", "down");
+          "clash", "limited", "flaky", "garbled", "down");
 
   /**
    * A federation-style target: samples carrying job and instance (kept with honor_labels: true,
@@ -117,6 +120,8 @@ class PrometheusAgentParityTest {
     Path flaskDir = Files.createDirectories(dir.resolve("flask"));
     Files.copy(flaskFixture, flaskDir.resolve("metrics.txt"));
     Files.writeString(flaskDir.resolve("federate.txt"), FEDERATE);
+    Files.copy(fx.resolve("cadvisor/netdata-go.d.plugin/kube-proxy-metrics.txt"), flaskDir.resolve("flaky.txt"));
+    Files.copy(fx.resolve("expositions/springboot/actuator-prometheus-2.txt"), flaskDir.resolve("garbled.txt"));
     List<Path> roots = List.of(
         fx.resolve("expositions/node_exporter"),
         fx.resolve("expositions/coredns"),
@@ -191,11 +196,27 @@ class PrometheusAgentParityTest {
         Files.write(flaskDir.resolve("metrics.txt.tmp"), kept);
         Files.move(flaskDir.resolve("metrics.txt.tmp"), flaskDir.resolve("metrics.txt"),
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(flaskDir.resolve("flaky.txt"));
+        Files.writeString(flaskDir.resolve("garbled.txt"), "this is { not an exposition\n",
+            java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(sd.resolve("targets.json.tmp"), "[]");
         Files.move(sd.resolve("targets.json.tmp"), sd.resolve("targets.json"),
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         String removedTarget = "{job=\"springboot\",__name__!=\"target_info\"}";
         String vanished = "{job=\"flask\",__name__=~\"python_.*\"}";
+        await("flaky and garbled fail on both sides", Duration.ofSeconds(20),
+            () -> lastUp(promSink, "flaky") == 0 && lastUp(colSink, "flaky") == 0
+                && lastUp(promSink, "garbled") == 0 && lastUp(colSink, "garbled") == 0);
+        Thread.sleep(2000);
+        for (String job : List.of("flaky", "garbled")) {
+          Set<String> promMarked = markedSeries(promSink, job, false);
+          Set<String> colMarked = markedSeries(colSink, job, true);
+          assertThat(colMarked).as(job + ": the series that got a staleness marker").isEqualTo(promMarked);
+        }
+        // 404: every series but the histograms' _sum; a parse error at the end: only the broken line
+        assertThat(markedSeries(promSink, "flaky", false)).hasSizeGreaterThan(80);
+        assertThat(markedSeries(promSink, "garbled", false)).singleElement().asString()
+            .startsWith("tomcat_threads_busy_threads{");
         await("staleness markers on both sides", Duration.ofSeconds(20),
             () -> allEndStale(promSink, removedTarget) && allEndStale(colSink, removedTarget)
                 && allEndStale(promSink, vanished) && allEndStale(colSink, vanished));
@@ -303,6 +324,14 @@ class PrometheusAgentParityTest {
           sample_limit: 10
           static_configs:
             - targets: ['127.0.0.1:%2$d']
+        - job_name: flaky
+          metrics_path: /flaky.txt
+          static_configs:
+            - targets: ['127.0.0.1:%4$d']
+        - job_name: garbled
+          metrics_path: /garbled.txt
+          static_configs:
+            - targets: ['127.0.0.1:%4$d']
         - job_name: down
           static_configs:
             - targets: ['127.0.0.1:%7$d']
@@ -599,6 +628,41 @@ class PrometheusAgentParityTest {
   static long upSamples(VictoriaMetrics vm, String job) {
     return series(vm, "up{job=\"" + job + "\"}").values().stream()
         .mapToLong(s -> s.values().size()).max().orElse(0);
+  }
+
+  /**
+   * The series of a job (scrape series and target_info left out) that have a staleness marker,
+   * keyed as the collector writes them. On the Prometheus side the _sum of a classic histogram is
+   * left out: contrib's receiver drops the sum from a stale histogram point, so the exporter
+   * writes no marker for it (bucket and count series get theirs); a stale summary keeps its
+   * quantiles, so those do get markers.
+   */
+  static Set<String> markedSeries(VictoriaMetrics vm, String job, boolean collector) {
+    Map<String, Series> all = series(vm, "{job=\"" + job + "\",__name__!~\"target_info|up|scrape_.*\"}");
+    Set<String> histograms = new TreeSet<>();
+    all.values().forEach(s -> {
+      if (s.name().endsWith("_bucket")) {
+        histograms.add(s.name().substring(0, s.name().length() - "_bucket".length()));
+      }
+    });
+    Set<String> out = new TreeSet<>();
+    for (Series s : all.values()) {
+      if (s.staleCount() == 0) {
+        continue;
+      }
+      if (collector) {
+        out.add(keyWithoutScope(s));
+      } else if (!(s.name().endsWith("_sum")
+          && histograms.contains(s.name().substring(0, s.name().length() - "_sum".length())))) {
+        out.add(key(normalizedLabels(s.labels())));
+      }
+    }
+    return out;
+  }
+
+  static double lastUp(VictoriaMetrics vm, String job) {
+    return series(vm, "up{job=\"" + job + "\"}").values().stream()
+        .mapToDouble(s -> s.values().isEmpty() ? -1 : s.values().get(s.values().size() - 1)).findFirst().orElse(-1);
   }
 
   static boolean allEndStale(VictoriaMetrics vm, String selector) {

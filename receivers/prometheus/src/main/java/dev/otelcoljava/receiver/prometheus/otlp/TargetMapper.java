@@ -171,6 +171,8 @@ public final class TargetMapper {
   static final class Series {
     BytesKey key;
     long lastIter;
+    /** The scrape (iter) that last appended this series and tracks it for staleness. */
+    long seenIter = -1;
     Role role;
     Group group;
     double boundary;
@@ -394,6 +396,7 @@ public final class TargetMapper {
       default -> {
         if (!p.hasTimestamp() || settings.trackTimestampsStaleness()) {
           seen.add(s);
+          s.seenIter = iter;
         }
         if (add(s, ts, v) && p.exemplar(exemplar)) {
           addExemplar(s.group, ts);
@@ -1041,18 +1044,29 @@ public final class TargetMapper {
   }
 
   /**
-   * Finishes a failed scrape: every series of the last successful scrape gets a staleness marker
-   * (as Prometheus 2.42 does), plus the synthetic series with up=0. Nothing of the failed body is
+   * Finishes a failed scrape, plus the synthetic series with up=0. Nothing of the failed body is
    * sent; the scrape_samples_* and scrape_series_added series report what was parsed of it before
    * the failure, as Prometheus reports them (0 when no body was read).
+   *
+   * <p>Staleness as in Prometheus 2.42, which tracks every series it appended before the error and
+   * then runs an empty append: a series of the last scrape gets a marker unless the failed body
+   * had it before the failure (a parse error at the end of the body marks nothing but the broken
+   * line; a connection error, timeout or bad status marks everything). The series the failed body
+   * had become the reference for the next scrape.
    */
   public MetricsBatch fail(Report r) {
+    long failed = iter;
     iter++;
     active.clear();
     for (int i = 0; i < prevSeen.size(); i++) {
-      stale(prevSeen.get(i), scrapeTimeMs);
+      Series s = prevSeen.get(i);
+      if (s.seenIter != failed) {
+        stale(s, scrapeTimeMs);
+      }
     }
-    prevSeen.clear();
+    ArrayList<Series> t = prevSeen;
+    prevSeen = seen;
+    seen = t;
     seen.clear();
     report(r, samplesScraped, samplesPost, seriesAdded);
     return build();
@@ -1290,12 +1304,18 @@ public final class TargetMapper {
     p.setAttributes(g.template.copy());
     p.setTimeNanos(tsNanos);
     if (g.stale) {
+      // as contrib: the quantiles stay on the stale point (value 0) so that every quantile series
+      // gets its staleness marker downstream, not only _sum and _count
       p.setNoRecordedValue(true);
+      p.setQuantiles(g.lastBounds.clone(), new double[g.lastBounds.length]);
       p.setStartTimeNanos(g.hasRef ? g.refStartNanos : tsNanos);
       return p;
     }
     sortBuckets(g);
     p.setQuantiles(Arrays.copyOf(g.bounds, g.buckets), Arrays.copyOf(g.bucketValues, g.buckets));
+    if (!Arrays.equals(g.lastBounds, 0, g.lastBounds.length, g.bounds, 0, g.buckets)) {
+      g.lastBounds = Arrays.copyOf(g.bounds, g.buckets);
+    }
     p.setCount(toUnsigned(g.count));
     if (g.hasSum) {
       p.setSum(g.sum);

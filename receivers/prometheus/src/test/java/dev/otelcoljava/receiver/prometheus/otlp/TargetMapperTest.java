@@ -256,6 +256,41 @@ class TargetMapperTest {
   }
 
   @Test
+  void fail_afterAParseErrorMarksOnlyTheSeriesTheBodyNoLongerHad() throws Exception {
+    TargetMapper m = mapper();
+    scrape(m, 1000, "a 1\nb 2\nc 3\n", TEXT);
+    m.beginScrape(2000);
+    byte[] broken = "a 1\nb 2\nc{ 3\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> m.appendBody(broken, broken.length, TEXT)).isInstanceOf(ScrapeException.class);
+    MetricsBatch b = m.fail(new TargetMapper.Report(false, 0.1));
+    // Prometheus 2.42 tracked a and b before the error: only c gets a marker, nothing else is sent
+    assertThat(metric(b, "a")).isNull();
+    assertThat(metric(b, "b")).isNull();
+    assertThat(metric(b, "c").numberPoints()).singleElement().satisfies(p -> {
+      assertThat(p.noRecordedValue()).isTrue();
+      assertThat(p.timeNanos()).isEqualTo(2000 * MS);
+    });
+    assertThat(metric(b, "up").numberPoints().get(0).value()).isZero();
+    // the series of the failed body are the reference now: b leaving gets its marker, c none again
+    MetricsBatch next = scrape(m, 3000, "a 1\n", TEXT);
+    assertThat(metric(next, "b").numberPoints().get(0).noRecordedValue()).isTrue();
+    assertThat(metric(next, "c")).isNull();
+    assertThat(metric(next, "a").numberPoints().get(0).noRecordedValue()).isFalse();
+  }
+
+  @Test
+  void stop_staleSummaryKeepsItsQuantilesAsContribDoes() throws Exception {
+    TargetMapper m = mapper();
+    scrape(m, 1000, "# TYPE s summary\ns{quantile=\"0.5\"} 1\ns{quantile=\"0.99\"} 2\ns_sum 3\ns_count 4\n", TEXT);
+    MetricsBatch b = m.stop(5000);
+    assertThat(metric(b, "s").summaryPoints()).singleElement().satisfies(p -> {
+      assertThat(p.noRecordedValue()).isTrue();
+      assertThat(p.quantiles()).containsExactly(0.5, 0.99);
+      assertThat(p.values()).containsExactly(0.0, 0.0);
+    });
+  }
+
+  @Test
   void stop_marksAllSeriesIncludingSyntheticStale() throws Exception {
     TargetMapper m = mapper();
     scrape(m, 1000, "a 1\n", TEXT);
