@@ -502,6 +502,12 @@ public final class Wal implements AutoCloseable {
     try {
       if (Files.isDirectory(p)) {
         stats.corrupt("checkpoint_is_directory", 1);
+        // Removed, or no checkpoint could ever be written over it again (rename onto a directory).
+        try (var tree = Files.walk(p)) {
+          for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(q);
+          }
+        }
         return 0;
       }
       if (!Files.exists(p)) {

@@ -172,6 +172,60 @@ class WalTest {
   }
 
   @Test
+  void open_checkpointAsDirectoryOrGarbage_startsFromTheBeginningAndKeepsWorking() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      for (int i = 0; i < 3; i++) {
+        byte[] p = payload(i);
+        w.append(p, p.length, 1, 1, System.currentTimeMillis());
+      }
+    }
+    Files.deleteIfExists(dir.resolve("checkpoint"));
+    Files.createDirectories(dir.resolve("checkpoint"));
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L, 2L); // nothing known acknowledged: replay all
+      w.ack(2);
+      w.truncate(); // the acknowledgement must be persistable again
+    }
+    assertThat(counts.get("corrupt:checkpoint_is_directory").get()).isEqualTo(1);
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(2L);
+    }
+    Files.write(dir.resolve("checkpoint"), new byte[] {1, 2, 3, 4, 5});
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).containsExactly(0L, 1L, 2L);
+    }
+    assertThat(counts.get("corrupt:bad_checkpoint").get()).isEqualTo(1);
+  }
+
+  @Test
+  void open_missingMiddleSegment_keepsTheOthersInOrder() throws Exception {
+    // 64 KiB segments (the minimum): 30 records of 20 KB fill several.
+    byte[] big = new byte[20_000];
+    ByteBuf b = new ByteBuf(big.length + 12);
+    Payload.putInt(b, 1);
+    Payload.putInt(b, 1);
+    Payload.putInt(b, big.length);
+    b.write(big, 0, big.length);
+    try (Wal w = new Wal(dir, 512 << 10, 0, stats)) {
+      for (int i = 0; i < 12; i++) {
+        w.append(b.array(), b.length(), 1, 1, System.currentTimeMillis());
+      }
+    }
+    List<Path> segs;
+    try (var s = Files.list(dir)) {
+      segs = s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    }
+    assertThat(segs.size()).isGreaterThanOrEqualTo(3);
+    Files.delete(segs.get(1));
+    try (Wal w = new Wal(dir, 512 << 10, 0, stats)) {
+      List<Long> seqs = readAll(w);
+      assertThat(seqs).isSorted().doesNotHaveDuplicates().contains(0L, 11L).hasSizeLessThan(12);
+      byte[] p = payload(1);
+      assertThat(w.append(p, p.length, 1, 1, System.currentTimeMillis()).seq()).isEqualTo(12);
+    }
+  }
+
+  @Test
   void ackAndTruncate_restartReplaysOnlyUnacknowledged() throws Exception {
     try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
       for (int i = 0; i < 6; i++) {
