@@ -49,6 +49,32 @@ class KubernetesClientsTest {
   }
 
   @Test
+  void system_serviceAccountDir_defaultAndSystemPropertyOverride(@TempDir Path sa) throws Exception {
+    String before = System.getProperty(ClusterEnvironment.SERVICE_ACCOUNT_DIR_PROPERTY);
+    try {
+      System.clearProperty(ClusterEnvironment.SERVICE_ACCOUNT_DIR_PROPERTY);
+      assertThat(ClusterEnvironment.system().serviceAccountDir())
+          .isEqualTo(Path.of("/var/run/secrets/kubernetes.io/serviceaccount"));
+      Files.writeString(sa.resolve("token"), "override-token\n");
+      Files.writeString(sa.resolve("namespace"), "monitoring");
+      System.setProperty(ClusterEnvironment.SERVICE_ACCOUNT_DIR_PROPERTY, sa.toString());
+      ClusterEnvironment env = ClusterEnvironment.system();
+      assertThat(env.tokenFile()).isEqualTo(sa.resolve("token"));
+      assertThat(KubernetesClients.ownNamespace(env)).isEqualTo("monitoring");
+      ClusterEnvironment withEnv = new ClusterEnvironment(env.serviceAccountDir(),
+          Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", "6443"));
+      assertThat(KubernetesClients.config(sd("", "", HttpClientConfig.DEFAULT), withEnv, 100, RL)
+          .getOauthTokenProvider().getToken()).isEqualTo("override-token");
+    } finally {
+      if (before == null) {
+        System.clearProperty(ClusterEnvironment.SERVICE_ACCOUNT_DIR_PROPERTY);
+      } else {
+        System.setProperty(ClusterEnvironment.SERVICE_ACCOUNT_DIR_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void config_inClusterWithoutEnv_failsWithHint() {
     ClusterEnvironment env = new ClusterEnvironment(Path.of("/nonexistent"), Map.of());
     assertThatThrownBy(() -> KubernetesClients.config(sd("", "", HttpClientConfig.DEFAULT), env, 100, RL))
