@@ -9,9 +9,14 @@ import dev.otelcoljava.testing.FreePorts;
 import dev.otelcoljava.testing.SharedFiles;
 import dev.otelcoljava.testing.aws.SigV4VerifyingProxy;
 import dev.otelcoljava.testing.peers.EcsMetadataServer;
+import dev.otelcoljava.testing.peers.MotoServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +32,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 
 /**
  * ADOT's own shipped collector configs ({@code ../shared/fixtures/adot/config}, unchanged) through
@@ -38,9 +49,14 @@ import org.junit.jupiter.api.io.TempDir;
  * use (the metrics pipelines beside them load). Two files are refused for their own reasons, in
  * {@link #REFUSED_OTHERWISE}.
  *
- * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (task metadata
- * endpoint, SigV4-checking remote-write endpoint, the collector's own metrics as the scrape target),
- * becomes healthy, logs no error, and exits 0 on SIGTERM. Only the listeners move: health_check,
+ * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (the Fargate
+ * task metadata endpoint; a SigV4-checking remote-write endpoint reached by AMP's real host name,
+ * which the collector's own {@code /etc/hosts} maps to 127.0.0.1 through {@link PodNamespace};
+ * moto's CloudWatch Logs through {@code AWS_ENDPOINT_URL}; the collector's own metrics as the
+ * scrape target), becomes healthy, logs no error, and exits 0 on SIGTERM. Where the config has an
+ * OTLP/HTTP receiver, an application metric is sent to it before SIGTERM, and the batch flushed at
+ * shutdown must arrive: SigV4-signed at the remote-write endpoint, or as an EMF event in moto
+ * carrying the ECS task's ARN from resource detection. Only the listeners move: health_check,
  * self-metrics and OTLP endpoints go from 0.0.0.0 fixed ports to free 127.0.0.1 ports through extra
  * {@code --config=yaml:} sources.
  */
@@ -48,6 +64,7 @@ class AdotShippedConfigsIT {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String ACCESS_KEY = "AKIDADOTCONFIGTEST";
   private static final String SECRET_KEY = "adot-config-test-secret";
+  private static final String AMP_HOST = "aps-workspaces.us-west-2.amazonaws.com";
 
   /**
    * Configs refused although all their pipelines are metrics, with the line that says why:
@@ -174,11 +191,15 @@ class AdotShippedConfigsIT {
     Path file = configDir().resolve(name);
     JsonNode config = YAML.readTree(Files.readString(file));
     assertThat(pipelines(config).keySet()).allMatch(AdotShippedConfigsIT::isMetrics);
+    Set<String> exporterTypes = new LinkedHashSet<>();
+    config.path("exporters").fieldNames().forEachRemaining(id -> exporterTypes.add(id.contains("/") ? id.substring(0, id.indexOf('/')) : id));
     Path ecs = SharedFiles.fixtures().resolve("ecs/aws-docs-v4-fargate");
+    String taskArn = YAML.readTree(Files.readString(ecs.resolve("task_metadata.json"))).path("TaskARN").asText();
     try (RemoteWriteSink backend = RemoteWriteSink.start();
         SigV4VerifyingProxy amp = SigV4VerifyingProxy.start(backend.url(""), ACCESS_KEY, SECRET_KEY).expectScope("aps", "us-west-2");
         EcsMetadataServer task = EcsMetadataServer.start(ecs.resolve("task_metadata.json"), ecs.resolve("task_stats.json"))
-            .container(EcsMetadataServer.read(ecs.resolve("container_metadata.json")))) {
+            .container(EcsMetadataServer.read(ecs.resolve("container_metadata.json")));
+        MotoServer moto = exporterTypes.contains("awsemf") ? MotoServer.start(dir.resolve("moto")) : null) {
       int health = FreePorts.find();
       int telemetry = FreePorts.find();
       Map<String, String> env = new TreeMap<>();
@@ -186,31 +207,42 @@ class AdotShippedConfigsIT {
       env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
       env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
       env.put("AWS_EC2_METADATA_DISABLED", "true"); // Fargate: no instance metadata
-      env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + FreePorts.find()); // any AWS API stays on loopback
+      // Every AWS API (CloudWatch Logs for awsemf) goes to moto, or to a closed loopback port.
+      env.put("AWS_ENDPOINT_URL", moto != null ? moto.endpoint() : "http://127.0.0.1:" + FreePorts.find());
       env.put("ECS_CONTAINER_METADATA_URI_V4", task.baseUrl());
-      env.put("AWS_PROMETHEUS_ENDPOINT", amp.baseUrl() + "/workspaces/ws-0123abcd/api/v1/remote_write");
+      // The AMP host name resolves to the verifying proxy on 127.0.0.1 (the namespace's /etc/hosts).
+      env.put("AWS_PROMETHEUS_ENDPOINT", "http://" + AMP_HOST + ":" + amp.port() + "/workspaces/ws-0123abcd/api/v1/remote_write");
       env.put("AWS_PROMETHEUS_SCRAPING_ENDPOINT", "127.0.0.1:" + telemetry); // the collector's own metrics
       List<String> cmd = new ArrayList<>(List.of(AppDir.launcher().toString(), "--config=" + file,
           "--config=yaml:extensions::health_check::endpoint: 127.0.0.1:" + health,
           "--config=yaml:service::telemetry::metrics::readers: [{pull: {exporter: {prometheus: {host: 127.0.0.1, port: "
               + telemetry + "}}}}]"));
-      List<Integer> otlpPorts = new ArrayList<>();
+      Map<String, Integer> otlpPorts = new LinkedHashMap<>();
       JsonNode otlp = config.path("receivers").path("otlp").path("protocols");
       for (String protocol : List.of("grpc", "http")) {
         if (otlp.has(protocol)) {
           int port = FreePorts.find();
-          otlpPorts.add(port);
+          otlpPorts.put(protocol, port);
           cmd.add("--config=yaml:receivers::otlp::protocols::" + protocol + "::endpoint: 127.0.0.1:" + port);
         }
       }
+      cmd = PodNamespace.wrap(cmd, null, PodNamespace.hosts(dir, List.of(AMP_HOST)));
       try (ExternalProcess p = ExternalProcess.start("otelcol-java", cmd, dir, env)) {
         p.awaitHttpOk("http://127.0.0.1:" + health + "/", Duration.ofSeconds(60));
-        for (int port : otlpPorts) {
+        for (int port : otlpPorts.values()) {
           try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000); // the OTLP receiver listens
           }
         }
-        Thread.sleep(3000);
+        // An application's metric over OTLP/HTTP; the batch processors hold it until shutdown.
+        boolean sent = otlpPorts.containsKey("http");
+        if (sent) {
+          HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpPorts.get("http") + "/v1/metrics"))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(otlpJson())).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).as("OTLP/HTTP answer: " + r.body()).isEqualTo(200);
+        }
+        Thread.sleep(2000);
         assertThat(p.process().isAlive()).as("still running; log:\n" + p.tail()).isTrue();
         p.terminate();
         int code = p.waitFor(Duration.ofSeconds(30));
@@ -222,7 +254,42 @@ class AdotShippedConfigsIT {
           assertThat(task.hits(EcsMetadataServer.TASK)).as("the ecs detector read the task metadata").isPositive();
         }
         assertThat(amp.rejections()).as("remote writes with a bad signature").isEmpty();
+        if (sent && exporterTypes.contains("prometheusremotewrite")) {
+          // Flushed at shutdown: signed for aps in the region, forwarded and accepted.
+          assertThat(amp.accepted()).as("SigV4-signed remote writes; log:\n" + log).isNotEmpty()
+              .allSatisfy(a -> assertThat(a.path()).isEqualTo("/workspaces/ws-0123abcd/api/v1/remote_write"));
+          assertThat(backend.answered()).isPositive();
+        }
+        if (sent && moto != null) {
+          String group = config.path("exporters").findValue("log_group_name").asText();
+          List<String> events = emfEvents(moto, group);
+          assertThat(events).as("EMF events in " + group + "; log:\n" + log)
+              .anyMatch(e -> e.contains("\"orders_placed\"") && e.contains("\"TaskARN\":\"" + taskArn + "\""));
+        }
       }
+    }
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** One gauge point in OTLP/JSON, as an instrumented ECS application would send it. */
+  private static String otlpJson() {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    return """
+        {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
+         "scopeMetrics":[{"scope":{"name":"adot-config-test"},"metrics":[{"name":"orders_placed","unit":"1",
+         "gauge":{"dataPoints":[{"asDouble":42,"timeUnixNano":"%d",
+         "attributes":[{"key":"shop","value":{"stringValue":"berlin"}}]}]}}]}]}]}
+        """.formatted(now);
+  }
+
+  /** Every event message in a moto log group (all streams). */
+  private static List<String> emfEvents(MotoServer moto, String group) {
+    try (CloudWatchLogsClient logs = CloudWatchLogsClient.builder().region(Region.US_WEST_2)
+        .endpointOverride(moto.endpointUri()).httpClient(UrlConnectionHttpClient.create())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build()) {
+      return logs.filterLogEvents(b -> b.logGroupName(group)).events().stream().map(FilteredLogEvent::message).toList();
     }
   }
 }
