@@ -319,7 +319,7 @@ public final class Main {
                        samples' own timestamps win). --target gives a discovered label of the
                        scraped target (e.g. __meta_kubernetes_node_name=ip-10-0-0-1, or
                        __meta_kubernetes_node_label_eks_amazonaws_com_compute_type=fargate), to
-                       which the job's relabel_configs apply; default __address__=localhost:9090.
+                       which the job's relabel_configs apply; default: the job's first static target.
                        The report shows what the receiver produced (metrics, points, names), then
                        after each processor in pipeline order what changed (metrics added, removed,
                        renamed or retyped, points dropped, labels and resource attributes), and

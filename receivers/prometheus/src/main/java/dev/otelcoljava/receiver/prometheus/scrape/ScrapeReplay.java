@@ -34,8 +34,9 @@ public final class ScrapeReplay implements ReceiverReplay.Replayer {
   /**
    * Opens the replay.
    *
-   * @param source discovered labels of the target ({@code __address__}, {@code __meta_*}); {@code
-   *     __address__} defaults to {@code localhost:9090}. A {@code job} entry picks the job by name.
+   * @param source discovered labels of the target ({@code __address__}, {@code __meta_*}); without
+   *     {@code __address__}, the job's first static target (with its group's labels), else {@code
+   *     localhost:9090}. A {@code job} entry picks the job by name.
    * @throws IllegalArgumentException when there is no job, the named job does not exist, or the
    *     job's relabel_configs drop or invalidate the target
    */
@@ -58,10 +59,21 @@ public final class ScrapeReplay implements ReceiverReplay.Replayer {
         throw new IllegalArgumentException("no scrape config with job_name \"" + job + "\"");
       }
     }
+    Labels group = Labels.EMPTY;
+    if (!labels.containsKey("__address__")) {
+      // a static job: its first target, with the labels of its group
+      for (ScrapeConfig.StaticConfig sc : cfg.staticConfigs()) {
+        if (!sc.targets().isEmpty()) {
+          labels.put("__address__", sc.targets().get(0));
+          group = sc.labels();
+          break;
+        }
+      }
+    }
     labels.putIfAbsent("__address__", "localhost:9090");
     Target t;
     try {
-      t = TargetBuilder.build(cfg, Labels.fromMap(labels), Labels.EMPTY);
+      t = TargetBuilder.build(cfg, Labels.fromMap(labels), group);
     } catch (TargetBuilder.TargetException e) {
       throw new IllegalArgumentException("job " + cfg.jobName() + ": the target " + labels
           + (e.dropped() ? " is dropped by relabel_configs" : " is invalid: " + e.getMessage()));
