@@ -84,6 +84,7 @@ class EksScenariosIT {
   SigV4VerifyingProxy proxy;
   MotoServer moto;
   int appPort;
+  int bulkPort;
   CollectorPod managed;
   CollectorPod daemonset;
   CollectorPod fargate;
@@ -99,6 +100,9 @@ class EksScenariosIT {
       if (port == appPort && !path.startsWith("/other-node")) {
         return APP_METRICS;
       }
+      if (port == bulkPort && path.equals("/metrics")) {
+        return bulkBody();
+      }
       if (port == 9901 && path.equals("/stats/prometheus")) {
         return ENVOY_METRICS;
       }
@@ -108,6 +112,7 @@ class EksScenariosIT {
       return null;
     });
     appPort = pods.listen(0);
+    bulkPort = pods.listen(0);
     pods.listen(9901);
     pods.listen(10249);
     api = KubeApiServer.start(443, pki);
@@ -187,6 +192,35 @@ class EksScenariosIT {
     api.create(node(FARGATE_NODE, "fargate", null));
     api.create(cartPod("cart-0", EC2_NODE, "/custom-metrics"));
     api.create(cartPod("cart-1", OTHER_NODE, "/other-node-metrics"));
+    api.create(api.parse("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: bulk-exporter-0, namespace: shop, labels: {app: bulk}}
+        spec:
+          nodeName: %s
+          containers:
+          - {name: exporter, image: bulk:1, ports: [{name: metrics, containerPort: %d}]}
+        status: {phase: Running, podIP: 127.0.0.1, podIPs: [{ip: 127.0.0.1}], hostIP: 127.0.0.1}
+        """.formatted(OTHER_NODE, bulkPort)));
+  }
+
+  private static volatile String bulk;
+
+  /** A valid exposition of 53 MB: more than the managed scraper's body_size_limit of 50MB (50 MiB). */
+  static String bulkBody() {
+    if (bulk == null) {
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < 1000; i++) {
+        chunk.append("bulk_series_value{shard=\"").append(i).append("\",pad=\"xxxxxxxxxxxxxxxxxxxxxxxx\"} 1\n");
+      }
+      int target = 53_000_000;
+      StringBuilder b = new StringBuilder(target + chunk.length());
+      while (b.length() < target) {
+        b.append(chunk);
+      }
+      bulk = b.toString();
+    }
+    return bulk;
   }
 
   Node node(String name, String computeType, String instanceType) {
@@ -293,6 +327,15 @@ class EksScenariosIT {
     assertThat(kp).containsEntry("instance", "127.0.0.1:10249");
     assertThat(values("up{job=\"kube-proxy\"}")).containsOnly(1.0);
     assertThat(series("http_requests_total{job=\"kube-proxy\"}")).isNotEmpty();
+
+    // a target answering more than body_size_limit: refused (up 0, nothing stored) and counted
+    Map<String, String> bulkUp = awaitOne("up{job=\"pod_exporter\",instance=\"127.0.0.1:" + bulkPort + "\"}", managed);
+    assertThat(values("up{job=\"pod_exporter\",instance=\"127.0.0.1:" + bulkPort + "\"}")).containsOnly(0.0);
+    assertThat(series("bulk_series_value")).isEmpty();
+    String self = awaitSelfMetrics(managed, t -> t.lines().anyMatch(l -> l.startsWith("otelcol_receiver_prometheus_scrape_failures")
+        && l.contains("reason=\"body_size_limit\"") && l.contains("127.0.0.1:" + bulkPort)));
+    assertThat(bulkUp).containsEntry("job", "pod_exporter");
+    assertThat(self).isNotEmpty();
 
     // discovery itself used the pod's service account, in-cluster
     assertThat(api.paths("managed-scraper")).contains("/api/v1/pods", "/api/v1/nodes", "/api/v1/endpoints");

@@ -85,6 +85,7 @@ class ShardedCollectorsIT {
       assertShares(owner3, running);
 
       // ---- scale to two: replica 2 goes away, 0 and 1 restart with the new count ----
+      running.forEach(c -> c.process().terminate()); // all at once, as a rollout of the new spec does
       for (CollectorPod c : running) {
         assertThat(c.stop()).as("graceful exit of " + c.dir().getFileName()).isZero();
       }
