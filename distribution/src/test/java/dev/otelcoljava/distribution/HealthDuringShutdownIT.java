@@ -89,8 +89,10 @@ class HealthDuringShutdownIT {
         List<String> afterSigterm = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (p.process().isAlive() && System.nanoTime() < deadline) {
-          HttpResponse<String> r = get(url);
-          String seen = r == null ? "refused" : r.statusCode() + " " + r.body();
+          String seen = probe(url);
+          if (seen.equals("timeout")) {
+            continue; // a busy machine; says nothing about the state
+          }
           if (afterSigterm.isEmpty() || !afterSigterm.get(afterSigterm.size() - 1).equals(seen)) {
             afterSigterm.add(seen);
           }
@@ -126,6 +128,24 @@ class HealthDuringShutdownIT {
         throw new AssertionError("timed out waiting: " + what);
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** "STATUS BODY", "refused" or "timeout". */
+  private static String probe(String url) throws Exception {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body();
+    } catch (HttpTimeoutException e) {
+      return "timeout";
+    } catch (ConnectException e) {
+      return "refused";
+    } catch (IOException e) {
+      if (e.getCause() instanceof ConnectException || String.valueOf(e.getMessage()).contains("Connection refused")) {
+        return "refused";
+      }
+      throw e;
     }
   }
 
