@@ -106,7 +106,9 @@ public final class CollectorPod implements AutoCloseable {
   /** Waits until health_check answers 200 (the pipeline is running). */
   public CollectorPod awaitReady() {
     try {
+      long t = System.nanoTime();
       process.awaitHttpOk("http://127.0.0.1:" + healthPort + "/", Duration.ofSeconds(90));
+      System.out.printf("%s ready after %.1f s more%n", dir.getFileName(), (System.nanoTime() - t) / 1e9);
     } catch (AssertionError err) {
       process.close();
       String log = process.logText();

@@ -2,6 +2,10 @@ package dev.otelcoljava.distribution.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otelcoljava.receiver.prometheus.labels.Labels;
+import dev.otelcoljava.receiver.prometheus.relabel.Action;
+import dev.otelcoljava.receiver.prometheus.relabel.RelabelConfig;
+import dev.otelcoljava.receiver.prometheus.relabel.Relabeler;
 import dev.otelcoljava.testing.SharedFiles;
 import dev.otelcoljava.testing.aws.SigV4VerifyingProxy;
 import dev.otelcoljava.testing.peers.VictoriaMetrics;
@@ -42,6 +46,7 @@ class ShardedCollectorsIT {
 
   @Test
   void threeReplicasThenTwo_everyTargetScrapedByExactlyOneCollector(@TempDir Path dir) throws Exception {
+    long t0 = System.nanoTime();
     Path launcher = CollectorPod.launcher();
     Pki pki = Pki.create(dir.resolve("pki"));
     List<Integer> ports = new ArrayList<>();
@@ -71,6 +76,7 @@ class ShardedCollectorsIT {
             """.formatted(i, i % 10, ports.get(i))));
       }
       api.createAll(pods);
+      log(t0, TARGETS + " targets listening, pods created");
       // the StatefulSet's own pods are in the cluster too, not annotated: never scraped
       Manifest m = manifest(api);
       assertThat(m.replicas()).isEqualTo(3);
@@ -81,8 +87,11 @@ class ShardedCollectorsIT {
       for (int ordinal = 0; ordinal < 3; ordinal++) {
         running.add(startReplica(launcher, dir, config, pki, api, proxy, ordinal, 3, "a"));
       }
+      log(t0, "3 replicas started");
       Map<Integer, Long> owner3 = awaitExactlyOneEach(targets, ports, running);
       assertShares(owner3, running);
+      assertOrdinals(owner3, running);
+      log(t0, "3 replicas: every target scraped by exactly one");
 
       // ---- scale to two: replica 2 goes away, 0 and 1 restart with the new count ----
       running.forEach(c -> c.process().terminate()); // all at once, as a rollout of the new spec does
@@ -91,11 +100,14 @@ class ShardedCollectorsIT {
       }
       running.clear();
       targets.clear();
+      log(t0, "3 replicas stopped");
       for (int ordinal = 0; ordinal < 2; ordinal++) {
         running.add(startReplica(launcher, dir, config, pki, api, proxy, ordinal, 2, "b"));
       }
       Map<Integer, Long> owner2 = awaitExactlyOneEach(targets, ports, running);
       assertShares(owner2, running);
+      assertOrdinals(owner2, running);
+      log(t0, "2 replicas: every target scraped by exactly one");
 
       // every target's series reached the remote-write sink, signed
       vm.flush();
@@ -105,6 +117,25 @@ class ShardedCollectorsIT {
       assertThat(proxy.accepted()).isNotEmpty();
     } finally {
       running.forEach(CollectorPod::close);
+    }
+  }
+
+  static void log(long t0, String what) {
+    System.out.printf("ShardedCollectorsIT +%.1f s: %s%n", (System.nanoTime() - t0) / 1e9, what);
+  }
+
+  /**
+   * Replica k (POD_NAME otelcol-java-shard-k) owns exactly the targets whose hashmod of
+   * __address__ by the replica count is k, as the shipped relabel rules say.
+   */
+  static void assertOrdinals(Map<Integer, Long> owner, List<CollectorPod> collectors) {
+    List<RelabelConfig> hashmod = List.of(new RelabelConfig(List.of("__address__"), ";", "(.*)", collectors.size(),
+        "__tmp_shard", "$1", Action.HASHMOD));
+    for (Map.Entry<Integer, Long> e : owner.entrySet()) {
+      Labels out = Relabeler.process(Labels.of("__address__", "127.0.0.1:" + e.getKey()), hashmod);
+      int shard = Integer.parseInt(out.get("__tmp_shard"));
+      assertThat(e.getValue()).as("owner of 127.0.0.1:" + e.getKey() + " (shard " + shard + ")")
+          .isEqualTo(collectors.get(shard).pid());
     }
   }
 
