@@ -44,4 +44,27 @@ class ExplainRemoteWriteTest {
         "exporter logging: would get", "(no preview for this exporter type)", "exporter prometheusremotewrite: ",
         " series, ", "job=\"spring-app\"", "instance=\"app:8081\"");
   }
+
+  @Test
+  void explain_batchSplitting_showsEachBatchTheExporterWouldGet() throws Exception {
+    Map<String, String> env = Map.of("AMP_REMOTE_WRITE_URL", "https://aps.example/api/v1/remote_write");
+    String yaml = Files.readString(SharedFiles.scenarios().resolve("local-compose-amp.yaml"));
+    // as a user would try it: --config scenario --config override
+    String override = "processors:\n  batch:\n    send_batch_size: 40\n    send_batch_max_size: 40\n    timeout: 10s\n"
+        + "service:\n  pipelines:\n    metrics:\n      processors: [batch]\n";
+    Service service = Service.builder().yaml(yaml).yaml(override).env(env).registry(ContainerInsightsRun.registry(env))
+        .offline(true).build();
+    String text;
+    try (OfflinePipeline p = OfflinePipeline.open(service.config(), null, Map.of(), true, false,
+        new BuildInfo("otelcol-java", "otelcol-java", "9.9.9-test"))) {
+      text = Explain.run(p, List.of(new Explain.Input("actuator-prometheus-1.txt",
+          Files.readAllBytes(SharedFiles.fixtures().resolve("expositions/springboot/actuator-prometheus-1.txt")))),
+          Instant.parse("2026-06-26T10:00:00Z").toEpochMilli(), 1);
+    }
+    // 91 points in batches of at most 40: 40 + 40 sent when full, the 11 left held (timeout 10 s) until shutdown
+    assertThat(text).contains("processor batch: 52 -> ", "91 -> 80 points, 1 -> 2 batches",
+        "exporter prometheusremotewrite: batch 1 of 2: ", "  batch 2 of 2: ",
+        "== shutdown: processors release what they hold", "processor batch: released 1 batch, ", " 11 points");
+  }
 }
+

@@ -325,7 +325,9 @@ public final class Main {
                        renamed or retyped, points dropped, labels and resource attributes), and
                        what each exporter would get (awsemf: the EMF log events with log group and
                        stream; prometheusremotewrite: the series), at most --max-items (5) each.
-                       Processors that hold data (batch) release it in a final shutdown section.
+                       Processors that hold data (batch) release it in a final shutdown section;
+                       after each input explain waits for 250 ms without output, so a batch
+                       timeout shorter than that is seen to fire with that input.
                        --pipeline picks the pipeline (default: the first metrics pipeline).
         """;
   }

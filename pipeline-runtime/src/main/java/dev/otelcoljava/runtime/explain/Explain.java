@@ -133,11 +133,15 @@ public final class Explain {
                 .append(" points (no preview for this exporter type)\n");
             continue;
           }
-          List<String> lines = new ArrayList<>();
-          for (MetricsBatch b : last) {
-            lines.addAll(pv.preview(b.deepCopy()));
+          for (int i = 0; i < last.size(); i++) {
+            List<String> lines = pv.preview(last.get(i).deepCopy());
+            if (last.size() > 1) {
+              out.append(i == 0 ? "" : "  ").append("batch ").append(i + 1).append(" of ").append(last.size())
+                  .append(": ");
+            }
+            out.append(lines.isEmpty() ? "nothing" : lines.get(0)).append('\n');
+            items(lines.size() > 1 ? lines.subList(1, lines.size()) : List.of(), maxItems, out);
           }
-          preview(lines, last.size(), maxItems, out);
         }
       }
     }
@@ -145,19 +149,6 @@ public final class Explain {
       out.append("error: ").append(e).append('\n');
     }
     return out.toString();
-  }
-
-  private static void preview(List<String> lines, int batches, int maxItems, StringBuilder out) {
-    // each batch gives a summary line then its items; merge the summaries when several batches came
-    if (batches == 1) {
-      out.append(lines.isEmpty() ? "nothing" : lines.get(0)).append('\n');
-      List<String> items = lines.size() > 1 ? lines.subList(1, lines.size()) : List.of();
-      items(items, maxItems, out);
-      return;
-    }
-    out.append(batches).append(" batches\n");
-    // without per-batch boundaries from the previewer, print the lines as they came
-    items(lines, maxItems, out);
   }
 
   private static void items(List<String> items, int maxItems, StringBuilder out) {

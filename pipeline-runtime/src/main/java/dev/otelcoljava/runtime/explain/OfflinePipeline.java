@@ -246,7 +246,30 @@ public final class OfflinePipeline implements AutoCloseable {
       return 0;
     }
     head.consume(b);
+    if (record) {
+      settle();
+    }
     return 1;
+  }
+
+  /**
+   * Waits until no stage has emitted for 250 ms (at most 3 s), so that what processors send from
+   * their own threads (batch when a batch is full) is counted in the phase that caused it.
+   */
+  private void settle() throws InterruptedException {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    int seen = outputs.size();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      int now = outputs.size();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= 250_000_000L) {
+        return;
+      }
+    }
   }
 
   /** Shuts the processors down in pipeline order, so that what they hold is released (phase SHUTDOWN). */
