@@ -213,7 +213,11 @@ final class PrometheusRemoteWriteExporter implements Exporter {
           inflight.put(r.seq(), r);
         }
         queuedRecords.incrementAndGet();
-        sharder.dispatch(r);
+        if (!sharder.dispatch(r)) {
+          // Stopping: never acknowledged (it stays in inflight), so it stays in the WAL.
+          queuedRecords.decrementAndGet();
+          return;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -307,7 +311,12 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       queuedRecords.incrementAndGet();
     }
     r = new Record(memSeq.getAndIncrement(), now, buf.toByteArray(), res.otelPoints(), samples);
-    sharder.dispatch(r);
+    if (!sharder.dispatch(r)) {
+      // The shutdown began after the check above: refused like any batch that comes after it, not
+      // accepted and then lost uncounted.
+      queuedRecords.decrementAndGet();
+      throw new ConsumerException("exporter " + settings.id() + " is not running", false, res.otelPoints());
+    }
     if (!config.queue().enabled()) {
       try {
         Sharder.await(r, config.timeout().toMillis() + config.retry().maxElapsedTime().toMillis() + 1000);
@@ -332,11 +341,15 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     }
     sharder.drain(deadline);
     stopping = true;
-    long lost = sharder.stop();
+    // Every sample dispatched and not counted as sent or dropped, wherever a shard held it.
+    long lost = sharder.stop(deadline);
     if (wal == null && lost > 0) {
       counters.dropped("shutdown", lost);
       logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + " shut down with " + lost
           + " samples unsent (no WAL configured); they are lost");
+    }
+    if (wal == null) {
+      sharder.abandonUnfinished(); // their points count as failed; a consume waiting on one returns
     }
     if (walTruncator != null) {
       // Joined before close(): both write the checkpoint, and must not do it at the same time.

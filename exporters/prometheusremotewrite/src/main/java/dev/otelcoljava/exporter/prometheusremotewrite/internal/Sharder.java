@@ -14,12 +14,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -28,6 +32,12 @@ import org.xerial.snappy.Snappy;
  * max_batch_size_bytes}, snappy-compresses and POSTs them with one request in flight, retrying
  * 5xx, 429 and network errors with backoff (Retry-After honoured, capped at {@code max_interval}),
  * and never retrying other 4xx. Thread-safe.
+ *
+ * <p>Accounting: every sample accepted by {@link #dispatch} is <em>unsettled</em> until the request
+ * that carries it is settled, that is, counted exactly once as sent or as dropped with a reason.
+ * Settling and {@link #stop} take the same lock, and dispatch after stop is refused, so the samples
+ * {@link #stop} returns are exactly those never counted, wherever they were held (a queue, the
+ * request being retried, or the rest of a chunk that did not fit that request).
  */
 public final class Sharder {
   /** Receives request outcomes for self-metrics. */
@@ -60,6 +70,15 @@ public final class Sharder {
   private final Shard[] shards;
   private final HttpClient client;
   private volatile boolean stopped;
+  /** Held for reading while a record is queued, for writing while {@code stopped} is set. */
+  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+  /** Samples dispatched whose request has not been settled (counted sent or dropped). */
+  private final AtomicLong unsettled = new AtomicLong();
+  /** Guards settling against {@link #stop}, which counts what is unsettled and closes. */
+  private final Object settleLock = new Object();
+  private boolean closed; // guarded by settleLock
+  /** Records dispatched whose done callback has not run; removing one claims its callback. */
+  private final Set<Record> unfinished = ConcurrentHashMap.newKeySet();
 
   public Sharder(String id, URI endpoint, PrometheusRemoteWriteConfig config, String userAgent, HttpClientAuthenticator auth,
       int shards, Backoff backoff, boolean unboundedRetry, long maxAgeMillis, Listener listener, RateLimitedLogger log, Done done)
@@ -110,8 +129,11 @@ public final class Sharder {
     }
   }
 
-  /** Splits the record's series by shard and queues one chunk per shard that has series. */
-  public void dispatch(Record r) {
+  /**
+   * Splits the record's series by shard and queues one chunk per shard that has series. Returns
+   * false, queueing nothing, once {@link #stop} has begun: the caller still owns the record.
+   */
+  public boolean dispatch(Record r) {
     int n = shards.length;
     int[][] offs = new int[n][];
     int[] counts = new int[n];
@@ -133,60 +155,122 @@ public final class Sharder {
       pos += 12 + len;
     }
     int chunks = 0;
+    long total = 0;
     for (int i = 0; i < n; i++) {
       if (counts[i] > 0) {
         chunks++;
+        total += samples[i];
       }
     }
-    r.pending.set(chunks);
-    if (chunks == 0) {
-      done.done(r, 0, 0);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      if (counts[i] > 0) {
-        shards[i].queue.add(new Chunk(r, offs[i], counts[i], samples[i]));
+    gate.readLock().lock();
+    try {
+      if (stopped) {
+        return false;
       }
+      r.pending.set(chunks);
+      if (chunks == 0) {
+        done.done(r, 0, 0);
+        return true;
+      }
+      unsettled.addAndGet(total);
+      unfinished.add(r);
+      for (int i = 0; i < n; i++) {
+        if (counts[i] > 0) {
+          shards[i].queue.add(new Chunk(r, offs[i], counts[i], samples[i]));
+        }
+      }
+      return true;
+    } finally {
+      gate.readLock().unlock();
     }
   }
 
-  /** Waits until every queue is empty and nothing is in flight, or the deadline (nanoTime). */
+  /**
+   * Waits until every dispatched sample is settled and every record finished, or the deadline
+   * (nanoTime). (A worker's own idea of being busy is not enough: it holds a chunk it has just
+   * taken from its queue before it says so.)
+   */
   public void drain(long deadlineNanos) throws InterruptedException {
     while (System.nanoTime() < deadlineNanos) {
-      boolean idle = true;
-      for (Shard s : shards) {
-        if (!s.queue.isEmpty() || s.busy) {
-          idle = false;
-          break;
-        }
-      }
-      if (idle) {
+      if (unsettled.get() == 0 && unfinished.isEmpty()) {
         return;
       }
       Thread.sleep(10);
     }
   }
 
-  /** Stops the workers; returns the samples left unsent (queued or in flight). */
+  /** Stops the workers, waiting for them up to 5 s; returns the samples left unsent. */
   public long stop() throws InterruptedException {
-    stopped = true;
-    long lost = 0;
-    for (Shard s : shards) {
-      s.thread.interrupt();
+    return stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+  }
+
+  /**
+   * Stops the workers and returns the samples left unsent: dispatched but never counted as sent or
+   * dropped. Each sample is in exactly one of the three. The workers stop at their next blocking
+   * call or retry; they are waited for until the deadline, and at least 1 s. A worker still running
+   * after that (blocked where an interrupt does not reach) counts nothing more: a request it
+   * completes afterwards was already counted here as unsent.
+   */
+  public long stop(long deadlineNanos) throws InterruptedException {
+    gate.writeLock().lock();
+    try {
+      stopped = true; // no dispatch gets past this: what is unsettled now can only shrink
+    } finally {
+      gate.writeLock().unlock();
     }
     for (Shard s : shards) {
-      s.thread.join(5000);
-      lost += s.unsentInFlight;
-      for (Chunk c : s.queue) {
-        lost += c.samples;
+      if (s.thread != null) {
+        s.thread.interrupt();
       }
+    }
+    long until = Math.max(deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+    for (Shard s : shards) {
+      if (s.thread != null) {
+        TimeUnit.NANOSECONDS.timedJoin(s.thread, Math.max(1, until - System.nanoTime()));
+      }
+    }
+    long lost;
+    synchronized (settleLock) {
+      closed = true;
+      lost = unsettled.getAndSet(0);
+    }
+    for (Shard s : shards) {
       s.queue.clear();
     }
     return lost;
   }
 
+  /**
+   * After {@link #stop}, finishes every record that is not: what was not sent counts as failed, and
+   * whoever waits on the record is released. Only for records kept nowhere else (no WAL): a record
+   * finished here is acknowledged.
+   */
+  public void abandonUnfinished() {
+    for (Record r : unfinished) {
+      if (unfinished.remove(r)) {
+        long ok = r.okSamples.get();
+        done.done(r, ok, Math.max(0, r.samples - ok));
+      }
+    }
+  }
+
+  /**
+   * Counts a request's outcome (sent or dropped) and marks its samples settled, unless {@link #stop}
+   * has already counted them as unsent; returns false then.
+   */
+  private boolean settle(int samples, Runnable count) {
+    synchronized (settleLock) {
+      if (closed) {
+        return false;
+      }
+      count.run();
+      unsettled.addAndGet(-samples);
+      return true;
+    }
+  }
+
   private void finishChunk(Chunk c) {
-    if (c.record.pending.decrementAndGet() == 0) {
+    if (c.record.pending.decrementAndGet() == 0 && unfinished.remove(c.record)) {
       done.done(c.record, c.record.okSamples.get(), c.record.failedSamples.get());
     }
   }
@@ -200,7 +284,6 @@ public final class Sharder {
     byte[] compressed = new byte[0];
     Thread thread;
     volatile boolean busy;
-    volatile long unsentInFlight;
 
     Shard(int index) {
       this.index = index;
@@ -247,12 +330,10 @@ public final class Sharder {
             }
             current = queue.poll();
           }
-          unsentInFlight = samples;
           Outcome o = sendWithRetry(inRequest, samples);
           if (o == Outcome.ABANDONED) {
-            return; // stopping: leave it to the WAL / count as lost
+            return; // stopping: still unsettled, so stop() counts it (the WAL keeps it, if any)
           }
-          unsentInFlight = 0;
           // Credit the outcome to every chunk in the request; finish those fully packed.
           for (Chunk c : inRequest) {
             if (c.cursor >= c.count) {
@@ -301,8 +382,7 @@ public final class Sharder {
       try {
         clen = Snappy.rawCompress(body.array(), 0, raw, compressed, 0);
       } catch (IOException e) {
-        listener.dropped("encode_error", samples);
-        return Outcome.FAILED;
+        return settle(samples, () -> listener.dropped("encode_error", samples)) ? Outcome.FAILED : Outcome.ABANDONED;
       }
       byte[] payload = java.util.Arrays.copyOf(compressed, clen);
       long start = System.nanoTime();
@@ -324,15 +404,16 @@ public final class Sharder {
           }
           listener.request(status / 100 + "xx");
           if (status / 100 == 2) {
-            listener.sent(samples);
-            return Outcome.OK;
+            return settle(samples, () -> listener.sent(samples)) ? Outcome.OK : Outcome.ABANDONED;
           }
           failure = "HTTP " + status + ": " + new String(respBody, StandardCharsets.UTF_8).trim();
           if (status != 429 && status / 100 != 5) {
-            log.log(System.Logger.Level.ERROR, "permanent:" + status, "exporter " + id + ": remote write returned " + failure
-                + "; dropping " + samples + " samples (not retryable)");
-            listener.dropped("http_" + status, samples);
-            return Outcome.FAILED;
+            String f = failure;
+            return settle(samples, () -> {
+              log.log(System.Logger.Level.ERROR, "permanent:" + status, "exporter " + id + ": remote write returned " + f
+                  + "; dropping " + samples + " samples (not retryable)");
+              listener.dropped("http_" + status, samples);
+            }) ? Outcome.FAILED : Outcome.ABANDONED;
           }
           long ra = status == 429 || status == 503
               ? Backoff.retryAfterNanos(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis(), config.retry().maxInterval())
@@ -354,21 +435,23 @@ public final class Sharder {
           failure = "cannot sign request: " + e.getMessage();
           waitNanos = backoff.delayNanos(attempt);
         }
+        String f = failure;
         if (!config.retry().enabled()) {
-          listener.dropped("retry_disabled", samples);
-          log.log(System.Logger.Level.ERROR, "fail", "exporter " + id + ": remote write failed (" + failure + "); retry_on_failure is disabled, dropping " + samples + " samples");
-          return Outcome.FAILED;
+          return settle(samples, () -> {
+            listener.dropped("retry_disabled", samples);
+            log.log(System.Logger.Level.ERROR, "fail", "exporter " + id + ": remote write failed (" + f + "); retry_on_failure is disabled, dropping " + samples + " samples");
+          }) ? Outcome.FAILED : Outcome.ABANDONED;
         }
         if (unboundedRetry) {
           if (maxAgeMillis > 0 && createdMillis < System.currentTimeMillis() - maxAgeMillis) {
-            listener.dropped("max_age", samples);
-            return Outcome.FAILED;
+            return settle(samples, () -> listener.dropped("max_age", samples)) ? Outcome.FAILED : Outcome.ABANDONED;
           }
         } else if (System.nanoTime() - start + waitNanos > maxElapsed) {
-          listener.dropped("retries_exhausted", samples);
-          log.log(System.Logger.Level.ERROR, "exhausted", "exporter " + id + ": remote write failed (" + failure
-              + ") and max_elapsed_time is reached; dropping " + samples + " samples");
-          return Outcome.FAILED;
+          return settle(samples, () -> {
+            listener.dropped("retries_exhausted", samples);
+            log.log(System.Logger.Level.ERROR, "exhausted", "exporter " + id + ": remote write failed (" + f
+                + ") and max_elapsed_time is reached; dropping " + samples + " samples");
+          }) ? Outcome.FAILED : Outcome.ABANDONED;
         }
         log.log(System.Logger.Level.WARNING, "retry", "exporter " + id + ": remote write failed (" + failure + "), retrying in "
             + waitNanos / 1_000_000 + "ms");
