@@ -44,6 +44,10 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   private final RateLimitedLogger rateLimited;
   private final ExporterMetrics metrics;
   private final ThreadLocal<Translator> translators;
+  // Per calling thread, for the encoded batch before it is copied into a record or the WAL. One
+  // grown past MAX_KEPT_BUFFER_BYTES by a large batch is dropped after use (a 2,000-series scrape
+  // with resource attributes as labels grew it to 2 MiB, held between scrapes).
+  private static final int MAX_KEPT_BUFFER_BYTES = 256 << 10;
   private final ThreadLocal<ByteBuf> buffers = ThreadLocal.withInitial(() -> new ByteBuf(64 << 10));
   private final AtomicLong memSeq = new AtomicLong();
   private final AtomicInteger queuedRecords = new AtomicInteger();
@@ -298,11 +302,14 @@ final class PrometheusRemoteWriteExporter implements Exporter {
         counters.dropped("disk", samples);
         rateLimited.log(System.Logger.Level.ERROR, "wal-append", "cannot write to the WAL: " + e);
         throw new ConsumerException("cannot write to the WAL: " + e.getMessage(), false, res.otelPoints(), e);
+      } finally {
+        releaseIfLarge(buf);
       }
       return;
     }
     if (config.queue().enabled() && queuedRecords.incrementAndGet() > config.queue().queueSize()) {
       queuedRecords.decrementAndGet();
+      releaseIfLarge(buf);
       metrics.enqueueFailed(res.otelPoints());
       counters.dropped("queue_full", samples);
       throw new ConsumerException("sending queue is full", false, res.otelPoints());
@@ -310,7 +317,9 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     if (!config.queue().enabled()) {
       queuedRecords.incrementAndGet();
     }
-    r = new Record(memSeq.getAndIncrement(), now, buf.toByteArray(), res.otelPoints(), samples);
+    byte[] payload = buf.toByteArray();
+    releaseIfLarge(buf);
+    r = new Record(memSeq.getAndIncrement(), now, payload, res.otelPoints(), samples);
     if (!sharder.dispatch(r)) {
       // The shutdown began after the check above: refused like any batch that comes after it, not
       // accepted and then lost uncounted.
@@ -324,6 +333,17 @@ final class PrometheusRemoteWriteExporter implements Exporter {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private void releaseIfLarge(ByteBuf buf) {
+    if (buf.capacity() > MAX_KEPT_BUFFER_BYTES) {
+      buffers.remove();
+    }
+  }
+
+  /** Heap held between batches: the calling thread's encode buffer and the shards' (for tests). */
+  long retainedBytes() {
+    return buffers.get().capacity() + (sharder == null ? 0 : sharder.retainedBytes());
   }
 
   @Override

@@ -24,6 +24,11 @@ public final class ByteBuf {
     return len;
   }
 
+  /** The size of the backing array. */
+  public int capacity() {
+    return buf.length;
+  }
+
   public void reset() {
     len = 0;
   }
