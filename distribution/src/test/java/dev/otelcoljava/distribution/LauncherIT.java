@@ -26,12 +26,16 @@ class LauncherIT {
     Files.writeString(cg.resolve("memory.max"), Long.toString(96L << 20) + "\n");
     Files.writeString(cg.resolve("cpu.max"), "50000 100000\n");
     String cmd = dryRun(dir, cg, Map.of("JAVA_OPTS", "-Dfrom.java.opts=1", "OTELCOL_JAVA_OPTS", "-Xmx50m"));
-    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -XX:MaxRAMPercentage=41.6 ").contains(" -XX:+UseSerialGC ")
+    // 96 MiB - 72 MiB; as -Xmx, because below ~250 MiB the JVM ignores MaxRAMPercentage (it uses
+    // MinRAMPercentage, 50%), which gave a 48 MiB heap that Serial GC filled until the kernel's OOM kill.
+    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -Xmx24m ").doesNotContain("RAMPercentage")
+        .contains(" -XX:+UseSerialGC ")
         .contains(" -XX:TieredStopAtLevel=1 ")
+        .contains(" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ")
         .contains(" -XX:+ExitOnOutOfMemoryError ")
         .contains(" -cp " + AppDir.home() + "/lib/* dev.otelcoljava.runtime.cli.Main --config=x.yaml");
     // User options come after the launcher's, so they win.
-    assertThat(cmd.indexOf("-Xmx50m")).isGreaterThan(cmd.indexOf("-XX:MaxRAMPercentage"));
+    assertThat(cmd.indexOf("-Xmx50m")).isGreaterThan(cmd.indexOf("-Xmx24m"));
     assertThat(cmd.indexOf("-Dfrom.java.opts=1")).isLessThan(cmd.indexOf("-Xmx50m"));
     String java = cmd.substring(0, cmd.indexOf(' '));
     Path release = Path.of(java).getParent().getParent().resolve("release");
@@ -52,8 +56,9 @@ class LauncherIT {
     Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "-1\n");
     Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000\n");
     String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS", "off"));
-    assertThat(cmd).doesNotContain("MaxRAMPercentage").doesNotContain("SharedArchiveFile")
-        .doesNotContain("TieredStopAtLevel").doesNotContain("TrimNativeHeapInterval");
+    assertThat(cmd).doesNotContain("MaxRAM").doesNotContain("-Xmx").doesNotContain("SharedArchiveFile")
+        .doesNotContain("TieredStopAtLevel").doesNotContain("TrimNativeHeapInterval")
+        .doesNotContain("ArchiveRelocationMode");
     if (Runtime.getRuntime().availableProcessors() > 1) {
       assertThat(cmd).doesNotContain("UseSerialGC");
     }
@@ -68,8 +73,44 @@ class LauncherIT {
     Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "100000");
     Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000");
     String cmd = dryRun(dir, cg, Map.of());
-    assertThat(cmd).contains(" -XX:MaxRAMPercentage=75.0 ").contains(" -XX:+UseSerialGC ")
-        .doesNotContain("TieredStopAtLevel");
+    // 512 - 72 = 440 MiB is more than 75% of 512 MiB.
+    assertThat(cmd).contains(" -XX:MaxRAM=536870912 -Xmx384m ").contains(" -XX:+UseSerialGC ")
+        .doesNotContain("TieredStopAtLevel").doesNotContain("ArchiveRelocationMode");
+  }
+
+  @Test
+  void launcher_heapPercentOverride_setsBothRamPercentages(@TempDir Path dir) throws Exception {
+    Path cg = dir.resolve("cg1");
+    Files.createDirectories(cg.resolve("memory"));
+    Files.createDirectories(cg.resolve("cpu"));
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), Long.toString(96L << 20));
+    Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "12500");
+    Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000");
+    String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_HEAP_PERCENT", "30"));
+    // The JVM reads MinRAMPercentage for small limits and MaxRAMPercentage for large ones.
+    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -XX:MinRAMPercentage=30 -XX:MaxRAMPercentage=30 ")
+        .doesNotContain("-Xmx");
+  }
+
+  @Test
+  void launcher_96MiBSidecar_jvmTakesTheHeapTheLauncherChose(@TempDir Path dir) throws Exception {
+    Path cg = dir.resolve("cg1");
+    Files.createDirectories(cg.resolve("memory"));
+    Files.createDirectories(cg.resolve("cpu"));
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), Long.toString(96L << 20));
+    Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "12500");
+    Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000");
+    String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS", "off"));
+    // Run the JVM with the launcher's flags and ask it for the heap it really takes.
+    String java = cmd.substring(0, cmd.indexOf(' '));
+    List<String> argv = new java.util.ArrayList<>(List.of(java));
+    for (String a : cmd.substring(java.length(), cmd.indexOf(" -cp ")).trim().split(" +")) {
+      argv.add(a);
+    }
+    argv.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+    AppDir.Result r = AppDir.run(argv, Map.of(), dir);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).containsPattern("\\bMaxHeapSize += 25165824\\b");
   }
 
   @Test
