@@ -59,6 +59,8 @@ class LauncherIT {
     assertThat(cmd).doesNotContain("MaxRAM").doesNotContain("-Xmx").doesNotContain("SharedArchiveFile")
         .doesNotContain("TieredStopAtLevel").doesNotContain("TrimNativeHeapInterval")
         .doesNotContain("ArchiveRelocationMode");
+    // Without a limit, G1 is asked to keep its heap small instead of growing to 1/4 of the host.
+    assertThat(cmd).contains("-XX:GCTimeRatio=4 -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10");
     if (Runtime.getRuntime().availableProcessors() > 1) {
       assertThat(cmd).doesNotContain("UseSerialGC");
     }
