@@ -69,7 +69,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     Translator.Settings ts = new Translator.Settings(config.namespace(), config.addMetricSuffixes(), config.externalLabels(),
         config.resourceToTelemetry(), config.excludeServiceAttributes(), config.targetInfo(), config.disableScopeInfo());
     this.translators = ThreadLocal.withInitial(() -> new Translator(ts));
-    this.counters = new Counters(settings.meter(), metrics.attributes());
+    this.counters = new Counters(settings.meter(), metrics.attributes(), logger, settings.id().toString());
   }
 
   /** The exporter's own counters ({@code otelcol_exporter_prometheusremotewrite_*}). */
@@ -83,14 +83,28 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     final LongCounter requests;
     final LongCounter dropped;
     final LongCounter walCorrupt;
+    final LongCounter walNotDurable;
     final AtomicLong droppedTotal = new AtomicLong();
+    final AtomicLong notDurableTotal = new AtomicLong();
+    final Map<String, Long> droppedByReason = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Long> requestsByClass = new java.util.concurrent.ConcurrentHashMap<>();
+    private final System.Logger logger;
+    private final String id;
+    volatile Path walDir;
+    volatile int walMemoryRecords;
+    /** The reason writes to the WAL directory fail, or null. */
+    volatile String walFailing;
+    /** Whether the refusal of a batch (disk failing and memory full) was logged in this failure. */
+    final java.util.concurrent.atomic.AtomicBoolean walFullLogged = new java.util.concurrent.atomic.AtomicBoolean();
     final AtomicLong retriesTotal = new AtomicLong();
     final AtomicLong corruptTotal = new AtomicLong();
     final AtomicLong permanentFailures = new AtomicLong();
     private final Map<String, Long> corruptKinds = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
-    Counters(Meter meter, Attributes attrs) {
+    Counters(Meter meter, Attributes attrs, System.Logger logger, String id) {
       this.attrs = attrs;
+      this.logger = logger;
+      this.id = id;
       String p = "otelcol_exporter_prometheusremotewrite_";
       failedTranslations = meter.counterBuilder(p + "failed_translations").setDescription("Metrics that could not be translated.").build();
       translatedSeries = meter.counterBuilder(p + "translated_time_series").setDescription("Time series produced by translation.").build();
@@ -100,6 +114,8 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       requests = meter.counterBuilder(p + "requests").setDescription("Request attempts by status class (2xx, 4xx, 5xx, network).").build();
       dropped = meter.counterBuilder(p + "dropped_samples").setDescription("Samples dropped, by reason.").build();
       walCorrupt = meter.counterBuilder(p + "wal_corruptions").setDescription("Corrupt WAL items found at start-up, by kind.").build();
+      walNotDurable = meter.counterBuilder(p + "wal_not_durable_samples")
+          .setDescription("Samples accepted while the WAL directory took no writes, kept in memory only, by reason.").build();
     }
 
     private Attributes with(String k, String v) {
@@ -109,6 +125,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     @Override
     public void request(String statusClass) {
       requests.add(1, with("status_class", statusClass));
+      requestsByClass.merge(statusClass, 1L, Long::sum);
     }
 
     @Override
@@ -127,6 +144,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     public void dropped(String reason, long samples) {
       dropped.add(samples, with("reason", reason));
       droppedTotal.addAndGet(samples);
+      droppedByReason.merge(reason, samples, Long::sum);
       if (!reason.equals("max_age") && !reason.equals("disk_limit") && !reason.equals("shutdown")) {
         permanentFailures.incrementAndGet();
       }
@@ -137,6 +155,29 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       walCorrupt.add(count, with("kind", what));
       corruptTotal.addAndGet(count);
       corruptKinds.merge(what, count, Long::sum);
+    }
+
+    @Override
+    public void notDurable(String reason, long samples) {
+      walNotDurable.add(samples, with("reason", reason));
+      notDurableTotal.addAndGet(samples);
+    }
+
+    @Override
+    public void diskFailed(String reason, IOException cause) {
+      walFailing = reason;
+      walFullLogged.set(false);
+      logger.log(System.Logger.Level.WARNING, "exporter " + id + ": cannot write to the WAL in " + walDir + " (" + reason + ": "
+          + cause.getMessage() + "); sending new batches from memory, without durability, until the directory takes writes"
+          + " again (checked every second; up to " + walMemoryRecords + " batches are kept, later ones are dropped);"
+          + " counted in otelcol_exporter_prometheusremotewrite_wal_not_durable_samples");
+    }
+
+    @Override
+    public void diskRecovered(long notDurableSamples) {
+      walFailing = null;
+      logger.log(System.Logger.Level.INFO, "exporter " + id + ": the WAL in " + walDir + " takes writes again; "
+          + notDurableSamples + " samples were accepted meanwhile without durability");
     }
 
     /** Corrupt items found so far, by kind, in first-seen order; cleared by the call. */
@@ -171,7 +212,15 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     metrics.registerQueue(this::queueSize, () -> config.wal() != null ? config.wal().bufferSize() : config.queue().queueSize());
     if (config.wal() != null) {
       Path dir = Path.of(config.wal().directory()).resolve(settings.id().toString().replace('/', '_'));
-      wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, counters);
+      counters.walDir = dir;
+      counters.walMemoryRecords = config.wal().bufferSize();
+      try {
+        wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, config.wal().bufferSize(), counters);
+      } catch (IOException e) {
+        throw new IllegalStateException("exporters::" + settings.id() + "::wal::directory: cannot create or write the WAL in " + dir
+            + " (" + Wal.describe(e) + "); make \"" + config.wal().directory() + "\" a writable directory with free space"
+            + " for the collector's user (for example a mounted volume), or remove the wal section to queue in memory", e);
+      }
       Map<String, Long> corrupt = counters.takeCorruptKinds();
       if (!corrupt.isEmpty()) {
         // One line per start-up: what recovery found and discarded; the intact records are kept.
@@ -179,6 +228,9 @@ final class PrometheusRemoteWriteExporter implements Exporter {
             + " had corrupt or torn data " + corrupt + "; kept every intact record and discarded the damaged bytes"
             + " (counted in otelcol_exporter_prometheusremotewrite_wal_corruptions)");
       }
+      settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_write_failing").ofLongs()
+          .setDescription("1 while the WAL directory takes no writes (disk full, read-only) and batches are kept in memory.")
+          .buildWithCallback(m -> m.record(counters.walFailing == null ? 0 : 1, metrics.attributes()));
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_size_bytes").ofLongs().setUnit("By")
           .buildWithCallback(m -> m.record(wal.sizeBytes(), metrics.attributes()));
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_wal_oldest_unsent_age_seconds").setUnit("s")
@@ -232,14 +284,22 @@ final class PrometheusRemoteWriteExporter implements Exporter {
 
   private void truncateLoop() {
     long period = config.wal().truncateFrequency().toMillis();
+    boolean failing = false;
     while (!stopping) {
       try {
         Thread.sleep(period);
         wal.truncate();
+        failing = false;
       } catch (InterruptedException e) {
         return;
       } catch (IOException e) {
-        rateLimited.log(System.Logger.Level.WARNING, "wal-truncate", "WAL truncation failed: " + e);
+        // Logged when it starts failing, not at every period (on a full disk: until space returns).
+        if (!failing) {
+          logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + ": cannot write the WAL checkpoint ("
+              + Wal.describe(e) + "); acknowledged segments are still deleted, the checkpoint is retried every "
+              + config.wal().truncateFrequency().toMillis() + "ms");
+        }
+        failing = true;
       }
     }
   }
@@ -298,9 +358,15 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       try {
         wal.append(buf.array(), buf.length(), res.otelPoints(), samples, now);
       } catch (IOException e) {
+        // The directory takes no writes and the batches kept in memory meanwhile fill the buffer.
+        String reason = e instanceof Wal.FullException f ? f.reason() : Wal.classify(e);
         metrics.enqueueFailed(res.otelPoints());
-        counters.dropped("disk", samples);
-        rateLimited.log(System.Logger.Level.ERROR, "wal-append", "cannot write to the WAL: " + e);
+        counters.dropped(reason, samples);
+        if (counters.walFullLogged.compareAndSet(false, true)) {
+          logger.log(System.Logger.Level.ERROR, "exporter " + settings.id() + ": dropping batches: " + e.getMessage()
+              + "; counted in otelcol_exporter_prometheusremotewrite_dropped_samples{reason=\"" + reason
+              + "\"} (logged once until the WAL takes writes again)");
+        }
         throw new ConsumerException("cannot write to the WAL: " + e.getMessage(), false, res.otelPoints(), e);
       } finally {
         releaseIfLarge(buf);
@@ -412,6 +478,26 @@ final class PrometheusRemoteWriteExporter implements Exporter {
 
   long corruptTotal() {
     return counters.corruptTotal.get();
+  }
+
+  long notDurableSamples() {
+    return counters.notDurableTotal.get();
+  }
+
+  Map<String, Long> droppedByReason() {
+    return Map.copyOf(counters.droppedByReason);
+  }
+
+  Map<String, Long> requestsByClass() {
+    return Map.copyOf(counters.requestsByClass);
+  }
+
+  String walFailing() {
+    return counters.walFailing;
+  }
+
+  long walMemoryRecordsForTest() {
+    return wal == null ? 0 : wal.memoryRecords();
   }
 
   Map<String, Long> debugCounts() {

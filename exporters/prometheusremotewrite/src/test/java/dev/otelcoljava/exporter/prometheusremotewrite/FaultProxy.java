@@ -32,6 +32,11 @@ final class FaultProxy implements AutoCloseable {
   final AtomicInteger requests = new AtomicInteger();
   final AtomicInteger forwarded = new AtomicInteger();
   volatile IntFunction<Integer> plan;
+  /**
+   * Consulted first with each request's (snappy) body: a fault for it, or null to follow {@link
+   * #plan}. For faults that depend on what a request carries, e.g. the series of one shard.
+   */
+  volatile java.util.function.Function<byte[], Integer> bodyPlan;
   /** Up to this many ms of random delay before a request is forwarded (0 = none). */
   volatile int maxLatencyMillis;
 
@@ -70,7 +75,9 @@ final class FaultProxy implements AutoCloseable {
       body = in.readAllBytes();
     }
     int n = requests.incrementAndGet();
-    int action = plan.apply(n);
+    java.util.function.Function<byte[], Integer> bp = bodyPlan;
+    Integer byBody = bp == null ? null : bp.apply(body);
+    int action = byBody != null ? byBody : plan.apply(n);
     if (maxLatencyMillis > 0) {
       try {
         Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxLatencyMillis + 1));

@@ -113,6 +113,95 @@ class FaultsTest {
     assertThat(last.path("data").path("result").size()).isEqualTo(SERIES);
   }
 
+  /** The values of label {@code series} in a remote write request body (snappy, protobuf). */
+  static java.util.Set<String> seriesIn(byte[] snappyBody) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      var req = dev.otelcoljava.exporter.prometheusremotewrite.internal.proto.Remote.WriteRequest.parseFrom(
+          org.xerial.snappy.Snappy.uncompress(snappyBody));
+      for (var ts : req.getTimeseriesList()) {
+        for (var l : ts.getLabelsList()) {
+          if (l.getName().equals("series")) {
+            out.add(l.getValue());
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError("undecodable remote write body", e);
+    }
+    return out;
+  }
+
+  /**
+   * RELIABILITY case 3: every request that carries series s0 is answered 429 with Retry-After: 1
+   * (capped by max_interval) until the retry budget (max_elapsed_time) is spent. The batches of
+   * that shard are dropped, counted with reason throttled and logged once; the other shards keep
+   * delivering meanwhile, every step in order; when the 429s stop, that shard delivers again.
+   */
+  @Test
+  void consume_429UntilBudgetSpent_droppedAsThrottledLoggedOnce_otherShardsKeepDelivering() throws Exception {
+    java.util.Set<String> throttledSeries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.List<Long> throttledAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Long> forwardedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean throttle = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    String metric = "throttled_gauge";
+    int steps = 10;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      proxy.bodyPlan = body -> {
+        java.util.Set<String> names = seriesIn(body);
+        if (throttle.get() && names.contains("s0")) {
+          throttledSeries.addAll(names);
+          throttledAt.add(System.nanoTime());
+          return FaultProxy.RETRY_AFTER;
+        }
+        forwardedAt.add(System.nanoTime());
+        return null;
+      };
+      Map<String, Object> c = new HashMap<>(cfg(proxy.url(), 4));
+      c.put("max_batch_size_bytes", 3_000_000);
+      c.put("retry_on_failure", Map.of("initial_interval", "10ms", "max_interval", "200ms", "max_elapsed_time", "1s"));
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/throttle", c, log, Support.NO_EXTENSIONS);
+      long t0 = System.currentTimeMillis() - 120_000;
+      for (int k = 0; k < steps; k++) {
+        e.consume(step(metric, t0 + k * 1000L, k));
+        Thread.sleep(100);
+      }
+      Support.await("the throttled shard's batches dropped", 20_000,
+          () -> e.droppedByReason().getOrDefault("throttled", 0L) == (long) throttledSeries.size() * steps);
+      assertThat(throttledSeries).contains("s0").hasSizeLessThan(SERIES);
+      assertThat(e.droppedByReason()).containsOnlyKeys("throttled");
+      long firstThrottle = throttledAt.get(0);
+      long lastThrottle = throttledAt.get(throttledAt.size() - 1);
+      assertThat(forwardedAt).as("other shards delivered while one got 429s")
+          .anyMatch(t -> t > firstThrottle && t < lastThrottle);
+      Map<String, Integer> got = counts(metric);
+      for (int i = 0; i < SERIES; i++) {
+        String name = "s" + i;
+        if (throttledSeries.contains(name)) {
+          assertThat(got).doesNotContainKey(name);
+        } else {
+          assertThat(got.get(name)).as("every step of %s, in order", name).isEqualTo(steps);
+        }
+      }
+      assertThat(log.count("max_elapsed_time is reached")).as("logged once, not per batch").isEqualTo(1);
+      assertThat(log.lines).filteredOn(l -> l.contains("max_elapsed_time is reached"))
+          .allMatch(l -> l.contains("HTTP 429") && l.contains("reason=\"throttled\""));
+
+      throttle.set(false);
+      for (int k = steps; k < steps + 2; k++) {
+        e.consume(step(metric, t0 + k * 1000L, k));
+      }
+      Support.await("every shard delivers again", 20_000, () -> {
+        Map<String, Integer> m = counts(metric);
+        return m.size() == SERIES && m.entrySet().stream()
+            .allMatch(en -> en.getValue() == (throttledSeries.contains(en.getKey()) ? 2 : steps + 2));
+      });
+      e.shutdown(Duration.ofSeconds(10));
+      assertThat(e.droppedSamples()).isEqualTo((long) throttledSeries.size() * steps);
+    }
+  }
+
   @Test
   void consume_hangingReceiverTimesOutAndIsRetried() throws Exception {
     Map<String, Object> c = new HashMap<>(cfg("", 2));

@@ -417,12 +417,14 @@ public final class Sharder {
       long maxElapsed = config.retry().maxElapsedTime().toNanos();
       int attempt = 0;
       long createdMillis = chunks.get(0).record.createdMillis;
+      boolean throttled = false; // the last attempt was answered 429
       while (true) {
         if (stopped) {
           return Outcome.ABANDONED;
         }
         long waitNanos;
         String failure;
+        throttled = false;
         try {
           HttpResponse<InputStream> resp = post(payload);
           int status = resp.statusCode();
@@ -443,6 +445,7 @@ public final class Sharder {
               listener.dropped("http_" + status, samples);
             }) ? Outcome.FAILED : Outcome.ABANDONED;
           }
+          throttled = status == 429;
           long ra = status == 429 || status == 503
               ? Backoff.retryAfterNanos(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis(), config.retry().maxInterval())
               : -1;
@@ -475,10 +478,13 @@ public final class Sharder {
             return settle(samples, () -> listener.dropped("max_age", samples)) ? Outcome.FAILED : Outcome.ABANDONED;
           }
         } else if (System.nanoTime() - start + waitNanos > maxElapsed) {
+          // Spent under 429 the batch is counted as throttled, under 5xx or network errors as exhausted.
+          String reason = throttled ? "throttled" : "retries_exhausted";
           return settle(samples, () -> {
-            listener.dropped("retries_exhausted", samples);
-            log.log(System.Logger.Level.ERROR, "exhausted", "exporter " + id + ": remote write failed (" + f
-                + ") and max_elapsed_time is reached; dropping " + samples + " samples");
+            listener.dropped(reason, samples);
+            log.log(System.Logger.Level.ERROR, "exhausted:" + reason, "exporter " + id + ": remote write failed (" + f
+                + ") and max_elapsed_time is reached; dropping " + samples + " samples (counted in"
+                + " otelcol_exporter_prometheusremotewrite_dropped_samples{reason=\"" + reason + "\"})");
           }) ? Outcome.FAILED : Outcome.ABANDONED;
         }
         log.log(System.Logger.Level.WARNING, "retry", "exporter " + id + ": remote write failed (" + failure + "), retrying in "

@@ -27,18 +27,83 @@ import java.util.zip.CRC32C;
  * number), and the segment is rewritten with only its intact records; a bad magic discards the
  * segment, and junk files are ignored; all are counted in {@link Stats}. <b>Budget.</b> When the directory would exceed {@code maxBytes}, whole oldest
  * segments are deleted (reason {@code disk_limit}); records older than {@code maxAgeMillis} are
- * skipped when read and expired segments deleted (reason {@code max_age}). Thread-safe.
+ * skipped when read and expired segments deleted (reason {@code max_age}).
+ *
+ * <p><b>Disk full or read-only.</b> When a record cannot be written (ENOSPC, EROFS, another I/O
+ * error), the partial write is cut off and the record is kept in memory instead, in the same
+ * sequence (so {@link #next} still returns records in append order, memory and disk interleaved),
+ * counted by {@link Stats#notDurable}; {@link Stats#diskFailed} is called once when writing starts
+ * to fail and {@link Stats#diskRecovered} once when it works again. While failing, the disk is
+ * tried again at most once per {@link #DISK_RETRY_NANOS}. The memory kept is bounded ({@code
+ * memoryRecords} records and {@link #MEMORY_BYTES} bytes); beyond it {@link #append} throws {@link
+ * FullException}. Records kept in memory do not survive a restart. Thread-safe.
  */
 public final class Wal implements AutoCloseable {
   static final byte[] MAGIC = {'O', 'C', 'J', 'P', 'R', 'W', '1', '\n'};
   static final int BODY_HEADER = 24;
   static final int MAX_RECORD = 256 << 20;
+  /** While the disk fails, how often an append tries it again. */
+  static final long DISK_RETRY_NANOS = 1_000_000_000L;
+  /** At most this many payload bytes are kept in memory while the disk fails. */
+  static final long MEMORY_BYTES = 64L << 20;
 
   /** Counters the WAL reports to self-metrics. */
   public interface Stats {
     void dropped(String reason, long samples);
 
     void corrupt(String what, long count);
+
+    /** Samples accepted but kept only in memory, because the disk failed ({@code reason}). */
+    void notDurable(String reason, long samples);
+
+    /** Writing to the directory started to fail ({@code reason}: disk_full, read_only, io_error). */
+    void diskFailed(String reason, IOException cause);
+
+    /** Writing works again after a failure; {@code notDurableSamples} were kept in memory meanwhile. */
+    void diskRecovered(long notDurableSamples);
+  }
+
+  /**
+   * Thrown by {@link #append} when the disk fails and the memory kept instead is full: the record
+   * was not accepted.
+   */
+  public static final class FullException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final String reason;
+
+    FullException(String reason, String message, Throwable cause) {
+      super(message, cause);
+      this.reason = reason;
+    }
+
+    /** Why the disk could not take it: disk_full, read_only or io_error. */
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /** The failure for a message: its kind and the operating system's words, e.g. "disk_full: No space left on device". */
+  public static String describe(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      m = f.getFile() + ": " + f.getReason();
+    }
+    return classify(e) + ": " + (m == null ? e.getClass().getSimpleName() : m);
+  }
+
+  /** disk_full, read_only or io_error, from the operating system's message. */
+  public static String classify(IOException e) {
+    String m = String.valueOf(e.getMessage()) + " " + (e instanceof java.nio.file.FileSystemException f ? f.getReason() : "");
+    if (m.contains("No space left on device") || m.contains("Disk quota exceeded") || m.contains("File too large")) {
+      return "disk_full";
+    }
+    if (m.contains("Read-only file system")) {
+      return "read_only";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
+      return "permission_denied";
+    }
+    return "io_error";
   }
 
   private static final class Segment {
@@ -103,9 +168,26 @@ public final class Wal implements AutoCloseable {
   private volatile long ackedBelow;
   private long persistedAck = -1;
   private final CRC32C crc = new CRC32C();
+  // Records kept in memory while the disk fails, in sequence order, not yet read.
+  private final int memoryRecords;
+  private final java.util.ArrayDeque<Record> memory = new java.util.ArrayDeque<>();
+  private long memoryBytes;
+  private String diskFailure; // null while writes succeed
+  private IOException diskFailureCause;
+  private long diskRetryAt;
+  private long notDurableSinceFailure;
 
   /** Opens (creating) the WAL in {@code dir} and recovers what is there. */
   public Wal(Path dir, long maxBytes, long maxAgeMillis, Stats stats) throws IOException {
+    this(dir, maxBytes, maxAgeMillis, 300, stats);
+  }
+
+  /**
+   * Opens (creating) the WAL in {@code dir} and recovers what is there; while the disk fails, up to
+   * {@code memoryRecords} unread records are kept in memory.
+   */
+  public Wal(Path dir, long maxBytes, long maxAgeMillis, int memoryRecords, Stats stats) throws IOException {
+    this.memoryRecords = Math.max(1, memoryRecords);
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.maxAgeMillis = maxAgeMillis;
@@ -306,15 +388,36 @@ public final class Wal implements AutoCloseable {
     return String.format("%020d.seg", firstSeq);
   }
 
+  /**
+   * Starts a new segment; on failure (disk full, read-only) the current one stays active and the
+   * new file is removed if it could be created.
+   */
   private void openNewSegment() throws IOException {
-    if (active != null) {
-      active.force(false);
-      active.close();
-    }
     Path p = dir.resolve(segName(nextSeq));
-    active = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ);
-    active.write(ByteBuffer.wrap(MAGIC), 0);
-    active.force(true);
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ);
+      ch.write(ByteBuffer.wrap(MAGIC), 0);
+      ch.force(true);
+    } catch (IOException e) {
+      if (ch != null) {
+        try {
+          ch.close();
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // a leftover header-less file is discarded (and counted) at the next start
+        }
+      }
+      throw e;
+    }
+    if (active != null) {
+      try {
+        active.force(false);
+      } finally {
+        active.close();
+      }
+    }
+    active = ch;
     Segment s = new Segment(nextSeq, p);
     s.size = 8;
     segments.add(s);
@@ -323,9 +426,11 @@ public final class Wal implements AutoCloseable {
 
   /**
    * Appends a record and returns once it is on disk (fsync). Enforces the disk budget first by
-   * deleting the oldest segments.
+   * deleting the oldest segments. If the disk cannot take it, the record is kept in memory instead
+   * (see the class comment).
    *
    * @return the record as it will be read back
+   * @throws FullException if the disk fails and the memory kept instead is full
    */
   public Record append(byte[] payload, int payloadLen, int otelPoints, int samples, long createdMillis) throws IOException {
     int len = BODY_HEADER + payloadLen;
@@ -335,31 +440,116 @@ public final class Wal implements AutoCloseable {
     frame.put(payload, 0, payloadLen);
     long myCounter;
     long seq;
+    String failedNow = null;
+    IOException failedCause = null;
+    long recoveredAfter = -1;
+    Record inMemory = null;
+    String memoryReason = null;
     synchronized (lock) {
-      seq = nextSeq++;
+      seq = nextSeq;
       frame.putLong(8, seq);
       CRC32C c = new CRC32C();
       c.update(frame.array(), 8, len);
       frame.putInt(4, (int) c.getValue());
-      Segment cur = segments.get(segments.size() - 1);
-      if (cur.size + frame.capacity() > segmentBytes && cur.n > 0) {
-        openNewSegment();
-        cur = segments.get(segments.size() - 1);
+      IOException failure = null;
+      if (diskFailure == null || System.nanoTime() - diskRetryAt >= 0) {
+        try {
+          writeFrame(frame, seq, samples, createdMillis);
+        } catch (IOException e) {
+          failure = e;
+        }
+      } else {
+        failure = diskFailureCause;
       }
-      enforceBudget(frame.capacity());
-      frame.flip();
-      long pos = cur.size;
+      if (failure == null) {
+        nextSeq++;
+        myCounter = ++writeCounter;
+        if (diskFailure != null) {
+          recoveredAfter = notDurableSinceFailure;
+          diskFailure = null;
+          diskFailureCause = null;
+          notDurableSinceFailure = 0;
+        }
+        lock.notifyAll();
+      } else {
+        if (diskFailure == null || failure != diskFailureCause) {
+          diskRetryAt = System.nanoTime() + DISK_RETRY_NANOS;
+          if (diskFailure == null) {
+            failedNow = classify(failure);
+            failedCause = failure;
+          }
+          diskFailure = classify(failure);
+          diskFailureCause = failure;
+        }
+        if (memory.size() >= memoryRecords || memoryBytes + payloadLen > MEMORY_BYTES) {
+          FullException full = new FullException(diskFailure, "cannot write to the WAL in " + dir + " (" + diskFailure + ": "
+              + failure.getMessage() + ") and " + memory.size() + " records are already kept in memory", failure);
+          if (failedNow != null) {
+            notifyFailed(failedNow, failedCause);
+          }
+          throw full;
+        }
+        inMemory = new Record(seq, createdMillis, Arrays.copyOf(payload, payloadLen), otelPoints, samples);
+        nextSeq++;
+        memory.addLast(inMemory);
+        memoryBytes += payloadLen;
+        notDurableSinceFailure += samples;
+        memoryReason = diskFailure;
+        lock.notifyAll();
+        myCounter = -1;
+      }
+    }
+    if (failedNow != null) {
+      notifyFailed(failedNow, failedCause);
+    }
+    if (recoveredAfter >= 0) {
+      stats.diskRecovered(recoveredAfter);
+    }
+    if (inMemory != null) {
+      stats.notDurable(memoryReason, samples);
+      return inMemory;
+    }
+    try {
+      sync(myCounter);
+    } catch (IOException e) {
+      // Written but perhaps not on disk: it is read back and sent all the same.
+      stats.notDurable(classify(e), samples);
+    }
+    return new Record(seq, createdMillis, Arrays.copyOf(payload, payloadLen), otelPoints, samples);
+  }
+
+  private void notifyFailed(String reason, IOException cause) {
+    stats.diskFailed(reason, cause);
+  }
+
+  /**
+   * Writes one frame at the end of the active segment (rotating and enforcing the budget first).
+   * On failure nothing of it is kept: the segment is cut back to its last whole record.
+   */
+  private void writeFrame(ByteBuffer frame, long seq, int samples, long createdMillis) throws IOException {
+    Segment cur = segments.get(segments.size() - 1);
+    if (cur.size + frame.capacity() > segmentBytes && cur.n > 0) {
+      openNewSegment();
+      cur = segments.get(segments.size() - 1);
+    }
+    enforceBudget(frame.capacity());
+    frame.rewind();
+    long pos = cur.size;
+    try {
       while (frame.hasRemaining()) {
         pos += active.write(frame, pos);
       }
-      cur.size = pos;
-      totalBytes += 8 + len;
-      cur.add(seq, samples, createdMillis);
-      myCounter = ++writeCounter;
-      lock.notifyAll();
+    } catch (IOException e) {
+      try {
+        active.truncate(cur.size);
+      } catch (IOException ignored) {
+        // a torn tail is cut off at the next start; later records overwrite it first
+      }
+      throw e;
     }
-    sync(myCounter);
-    return new Record(seq, createdMillis, Arrays.copyOf(payload, payloadLen), otelPoints, samples);
+    cur.size = pos;
+    totalBytes += frame.capacity();
+    cur.add(seq, samples, createdMillis);
   }
 
   private void sync(long counter) throws IOException {
@@ -417,7 +607,22 @@ public final class Wal implements AutoCloseable {
     long deadline = System.currentTimeMillis() + waitMillis;
     synchronized (lock) {
       while (true) {
-        while (readSegment < segments.size()) {
+        while (true) {
+          Record m = memory.peekFirst();
+          if (m != null && m.seq < nextDiskSeq()) {
+            // kept in memory while the disk failed: returned in sequence order with the rest
+            memory.pollFirst();
+            memoryBytes -= m.payload.length;
+            readSeq = Math.max(readSeq, m.seq + 1);
+            if (maxAgeMillis > 0 && m.createdMillis < System.currentTimeMillis() - maxAgeMillis) {
+              stats.dropped("max_age", m.samples);
+              continue;
+            }
+            return m;
+          }
+          if (readSegment >= segments.size()) {
+            break;
+          }
           Segment s = segments.get(readSegment);
           if (readOffset >= s.size) {
             if (readSegment == segments.size() - 1) {
@@ -459,6 +664,35 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  /** The sequence number of the first unread record on disk, or Long.MAX_VALUE. Under lock. */
+  private long nextDiskSeq() {
+    for (int i = Math.max(0, readSegment); i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      int k = Arrays.binarySearch(s.seqs, 0, s.n, readSeq);
+      if (k < 0) {
+        k = -k - 1;
+      }
+      if (k < s.n) {
+        return s.seqs[k];
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** Records kept in memory because the disk failed, not yet read (for tests and self-metrics). */
+  public int memoryRecords() {
+    synchronized (lock) {
+      return memory.size();
+    }
+  }
+
+  /** Why writing to disk currently fails (disk_full, read_only, permission_denied, io_error), or null. */
+  public String diskFailure() {
+    synchronized (lock) {
+      return diskFailure;
+    }
+  }
+
   /** The sequence number the reader will return next (all below were returned or skipped). */
   public long readSeq() {
     synchronized (lock) {
@@ -479,9 +713,21 @@ public final class Wal implements AutoCloseable {
    */
   public void truncate() throws IOException {
     long acked = ackedBelow;
+    IOException checkpointFailed = null;
     if (acked != persistedAck) {
-      writeCheckpoint(acked);
-      persistedAck = acked;
+      try {
+        writeCheckpoint(acked);
+        persistedAck = acked;
+      } catch (IOException e) {
+        // On a full disk: still delete what is acknowledged below, which frees the space. (Only
+        // acknowledged data is deleted, so an older checkpoint after a crash replays nothing lost.)
+        checkpointFailed = e;
+        try {
+          Files.deleteIfExists(dir.resolve("checkpoint.tmp"));
+        } catch (IOException ignored) {
+          // read-only: nothing was written either
+        }
+      }
     }
     synchronized (lock) {
       long now = System.currentTimeMillis();
@@ -494,6 +740,9 @@ public final class Wal implements AutoCloseable {
         }
         dropOldest(acknowledged ? "acknowledged" : "max_age");
       }
+    }
+    if (checkpointFailed != null) {
+      throw checkpointFailed;
     }
   }
 
@@ -576,13 +825,19 @@ public final class Wal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    truncate();
-    synchronized (lock) {
-      closeReader();
-      if (active != null) {
-        active.force(true);
-        active.close();
-        active = null;
+    try {
+      truncate();
+    } finally {
+      synchronized (lock) {
+        closeReader();
+        if (active != null) {
+          try {
+            active.force(true);
+          } finally {
+            active.close();
+            active = null;
+          }
+        }
       }
     }
   }

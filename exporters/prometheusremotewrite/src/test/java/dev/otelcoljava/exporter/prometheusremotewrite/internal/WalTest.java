@@ -27,6 +27,21 @@ class WalTest {
     public void corrupt(String what, long count) {
       counts.computeIfAbsent("corrupt:" + what, k -> new AtomicLong()).addAndGet(count);
     }
+
+    @Override
+    public void notDurable(String reason, long samples) {
+      counts.computeIfAbsent("notDurable:" + reason, k -> new AtomicLong()).addAndGet(samples);
+    }
+
+    @Override
+    public void diskFailed(String reason, java.io.IOException cause) {
+      counts.computeIfAbsent("diskFailed:" + reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void diskRecovered(long notDurableSamples) {
+      counts.computeIfAbsent("diskRecovered", k -> new AtomicLong()).incrementAndGet();
+    }
   };
 
   static byte[] payload(int i) {
