@@ -100,6 +100,8 @@ public final class TargetMapper {
     final HashMap<Labels, Group> groups = new HashMap<>();
     final ArrayList<Group> active = new ArrayList<>();
     long iter = -1;
+    /** The bucket bounds (or quantiles) of the family's groups, when they have the same ones. */
+    private double[] commonBounds;
 
     Family(String name, Meta meta, Kind kind, String promType, Res res, Scope scope) {
       this.name = name;
@@ -109,12 +111,31 @@ public final class TargetMapper {
       this.res = res;
       this.scope = scope;
     }
+
+    /**
+     * {@code bounds}, or an equal array the family already holds: a group keeps the bounds of its
+     * last point (for its staleness marker), and the groups of a family nearly always have the same.
+     */
+    double[] shared(double[] bounds) {
+      if (Arrays.equals(commonBounds, bounds)) {
+        return commonBounds;
+      }
+      if (commonBounds == null) {
+        commonBounds = bounds.clone(); // never handed out: points get clones (see stale points)
+      }
+      return bounds;
+    }
   }
 
-  /** One OTLP point's worth of series (a number, or a histogram/summary); persistent. */
+  /**
+   * One OTLP point's worth of series (a number, or a histogram/summary); persistent. Its label
+   * strings are interned (see {@link #groupKey}), so the many groups that share a label name or
+   * value (a container's id, a namespace) hold one copy of it.
+   */
   static final class Group {
     final Family family;
-    final Attributes template;
+    /** The point's attributes as labels (no empty values), also the key in {@link Family#groups}. */
+    final Labels key;
     long iter = -1;
     long tsMs;
     boolean stale;
@@ -125,10 +146,11 @@ public final class TargetMapper {
     double sum;
     boolean hasSum;
     double created;
-    double[] bounds = new double[8];
-    double[] bucketValues = new double[8];
+    // buckets or quantiles of this scrape; allocated by the first one (number groups never need them)
+    double[] bounds;
+    double[] bucketValues;
     int buckets;
-    double[] lastBounds = new double[0];
+    double[] lastBounds = NO_BOUNDS;
     ArrayList<dev.otelcoljava.runtime.api.data.Exemplar> exemplars;
     // start-time adjuster state (contrib <= v0.142)
     boolean hasRef;
@@ -138,9 +160,14 @@ public final class TargetMapper {
     double prevSum;
     long lastTouchedMs;
 
-    Group(Family family, Attributes template) {
+    Group(Family family, Labels key) {
       this.family = family;
-      this.template = template;
+      this.key = key;
+    }
+
+    /** A fresh copy of the point's attributes. */
+    Attributes attributes() {
+      return attributesOf(key);
     }
 
     void reset() {
@@ -157,7 +184,10 @@ public final class TargetMapper {
     }
 
     void addBucket(double boundary, double v) {
-      if (buckets == bounds.length) {
+      if (bounds == null) {
+        bounds = new double[8];
+        bucketValues = new double[8];
+      } else if (buckets == bounds.length) {
         bounds = Arrays.copyOf(bounds, buckets * 2);
         bucketValues = Arrays.copyOf(bucketValues, buckets * 2);
       }
@@ -167,15 +197,23 @@ public final class TargetMapper {
     }
   }
 
-  /** A cache entry: what one raw series maps to. */
-  static final class Series {
-    BytesKey key;
+  /**
+   * A cache entry: what one raw series maps to. One per sample line of every target, so it is kept
+   * small: what only a few series need is in {@link Special}.
+   */
+  static final class Series extends SeriesTable.Entry {
     long lastIter;
     /** The scrape (iter) that last appended this series and tracks it for staleness. */
     long seenIter = -1;
     Role role;
     Group group;
     double boundary;
+    /** Set for a series that fails the scrape, and for target_info and otel_scope_info. */
+    Special special;
+  }
+
+  /** What a failing, target_info or otel_scope_info series maps to. */
+  static final class Special {
     String failError;
     String failReason;
     Labels labels;
@@ -183,9 +221,10 @@ public final class TargetMapper {
     Scope scope;
   }
 
+  private static final double[] NO_BOUNDS = new double[0];
+
   private final MapperSettings settings;
-  private final HashMap<BytesKey, Series> cache = new HashMap<>();
-  private final BytesKey probe = new BytesKey();
+  private final SeriesTable cache = new SeriesTable();
   private final Exemplar exemplar = new Exemplar();
   private final HashMap<String, Meta> metadata = new HashMap<>();
   private final HashMap<String, Family> families = new HashMap<>();
@@ -235,7 +274,7 @@ public final class TargetMapper {
       Family f = new Family(names[i], m, Kind.GAUGE, "gauge", res, defaultScope);
       Series s = new Series();
       s.role = Role.VALUE;
-      s.group = new Group(f, attributesOf(groupKey(lset, Kind.GAUGE)));
+      s.group = new Group(f, groupKey(lset, Kind.GAUGE));
       report[i] = s;
     }
   }
@@ -357,20 +396,19 @@ public final class TargetMapper {
 
   private void appendSeries(Parser p) throws ScrapeException {
     samplesScraped++;
-    Series s = cache.get(probe.set(p.buffer(), p.seriesStart(), p.seriesEnd()));
+    Series s = cache.hash(p.buffer(), p.seriesStart(), p.seriesEnd()).get();
     boolean added = false;
     if (s == null) {
       s = decode(p.labels());
-      s.key = probe.copy();
-      cache.put(s.key, s);
+      cache.put(s);
       added = true;
     }
     if (s.role == Role.DROPPED) {
       s.lastIter = iter;
       return;
     }
-    if (s.failError != null) {
-      throw new ScrapeException(s.failReason, s.failError);
+    if (s.special != null && s.special.failError != null) {
+      throw new ScrapeException(s.special.failReason, s.special.failError);
     }
     if (s.lastIter == iter) {
       duplicates++;
@@ -391,8 +429,8 @@ public final class TargetMapper {
     long ts = settings.honorTimestamps() && p.hasTimestamp() ? p.timestampMs() : scrapeTimeMs;
     double v = p.value();
     switch (s.role) {
-      case TARGET_INFO -> s.res.targetInfo = s.labels;
-      case SCOPE_INFO -> s.scope.infoAttributes = attributesOf(s.labels);
+      case TARGET_INFO -> s.special.res.targetInfo = s.special.labels;
+      case SCOPE_INFO -> s.special.scope.infoAttributes = attributesOf(s.special.labels);
       default -> {
         if (!p.hasTimestamp() || settings.trackTimestampsStaleness()) {
           seen.add(s);
@@ -564,30 +602,35 @@ public final class TargetMapper {
     if (j.isEmpty() || inst.isEmpty()) {
       return fail(s, "parse", "job or instance cannot be found from labels");
     }
-    s.res = res(j, inst);
-    s.scope = scope(lset);
+    Res res = res(j, inst);
+    Scope scope = scope(lset);
     if (name.equals(TARGET_INFO)) {
       s.role = Role.TARGET_INFO;
-      s.labels = without(lset, "job", "instance", Labels.METRIC_NAME);
+      s.special = new Special();
+      s.special.res = res;
+      s.special.labels = without(lset, "job", "instance", Labels.METRIC_NAME);
       return s;
     }
     if (name.equals(SCOPE_INFO)) {
       s.role = Role.SCOPE_INFO;
-      s.labels = withoutScopeLabels(without(lset, "job", "instance", Labels.METRIC_NAME));
+      s.special = new Special();
+      s.special.scope = scope;
+      s.special.labels = withoutScopeLabels(without(lset, "job", "instance", Labels.METRIC_NAME));
       return s;
     }
-    classify(s, name, lset);
+    classify(s, name, lset, res, scope);
     return s;
   }
 
   private static Series fail(Series s, String reason, String message) {
     s.role = Role.VALUE;
-    s.failReason = reason;
-    s.failError = message;
+    s.special = new Special();
+    s.special.failReason = reason;
+    s.special.failError = message;
     return s;
   }
 
-  private void classify(Series s, String name, Labels lset) {
+  private void classify(Series s, String name, Labels lset, Res res, Scope scope) {
     Meta m = metadata.get(name);
     String familyName = name;
     Role role = Role.VALUE;
@@ -646,19 +689,18 @@ public final class TargetMapper {
       s.boundary = boundary;
     }
     s.role = role;
-    Scope scope = s.scope;
-    String fkey = s.res.job + '\u0000' + s.res.instance + '\u0000' + scope.name + '\u0000' + scope.version + '\u0000'
+    String fkey = res.job + '\u0000' + res.instance + '\u0000' + scope.name + '\u0000' + scope.version + '\u0000'
         + scope.attributes + '\u0000' + familyName;
     Family f = families.get(fkey);
     if (f == null) {
       Meta meta = m == null ? new Meta() : m;
-      f = new Family(familyName, meta, kind, promType(m), s.res, scope);
+      f = new Family(familyName, meta, kind, promType(m), res, scope);
       families.put(fkey, f);
     }
     Labels gk = groupKey(lset, f.kind);
     Group g = f.groups.get(gk);
     if (g == null) {
-      g = new Group(f, attributesOf(gk));
+      g = new Group(f, gk);
       f.groups.put(gk, g);
     }
     s.group = g;
@@ -703,6 +745,12 @@ public final class TargetMapper {
     return name;
   }
 
+  /**
+   * The labels that become a point's attributes. Names and values are interned ({@link
+   * String#intern}, weakly held by the JVM): groups live as long as their series, and without it
+   * every group kept its own copy of every string, ~1 KB for a cAdvisor series whose 64-character
+   * container id and image are shared by the container's 20 other series.
+   */
   private static Labels groupKey(Labels lset, Kind kind) {
     Labels.Builder b = new Labels.Builder();
     for (int i = 0; i < lset.size(); i++) {
@@ -711,7 +759,7 @@ public final class TargetMapper {
           || kind == Kind.HISTOGRAM && n.equals("le") || kind == Kind.SUMMARY && n.equals("quantile")) {
         continue;
       }
-      b.set(n, lset.value(i));
+      b.set(n.intern(), lset.value(i).intern());
     }
     return b.build();
   }
@@ -1028,12 +1076,7 @@ public final class TargetMapper {
       }
     }
     long current = iter;
-    Iterator<Series> it = cache.values().iterator();
-    while (it.hasNext()) {
-      if (it.next().lastIter != current) {
-        it.remove();
-      }
-    }
+    cache.<Series>removeIf(s -> s.lastIter != current);
     ArrayList<Series> t = prevSeen;
     prevSeen = seen;
     seen = t;
@@ -1233,7 +1276,7 @@ public final class TargetMapper {
           return null;
         }
         NumberPoint p = new NumberPoint();
-        p.setAttributes(g.template.copy());
+        p.setAttributes(g.attributes());
         p.setTimeNanos(tsNanos);
         if (g.stale) {
           p.setNoRecordedValue(true);
@@ -1254,7 +1297,7 @@ public final class TargetMapper {
       return null;
     }
     HistogramPoint p = new HistogramPoint();
-    p.setAttributes(g.template.copy());
+    p.setAttributes(g.attributes());
     p.setTimeNanos(tsNanos);
     if (g.stale) {
       p.setNoRecordedValue(true);
@@ -1290,7 +1333,9 @@ public final class TargetMapper {
     }
     p.setBounds(bounds);
     p.setBucketCounts(counts);
-    g.lastBounds = bounds;
+    if (!Arrays.equals(g.lastBounds, bounds)) {
+      g.lastBounds = g.family.shared(bounds);
+    }
     p.setStartTimeNanos(start(g, tsNanos, 0, g.count, g.hasSum ? g.sum : 0));
     exemplars(g, p);
     return p;
@@ -1301,7 +1346,7 @@ public final class TargetMapper {
       return null;
     }
     SummaryPoint p = new SummaryPoint();
-    p.setAttributes(g.template.copy());
+    p.setAttributes(g.attributes());
     p.setTimeNanos(tsNanos);
     if (g.stale) {
       // as contrib: the quantiles stay on the stale point (value 0) so that every quantile series
@@ -1312,9 +1357,10 @@ public final class TargetMapper {
       return p;
     }
     sortBuckets(g);
-    p.setQuantiles(Arrays.copyOf(g.bounds, g.buckets), Arrays.copyOf(g.bucketValues, g.buckets));
-    if (!Arrays.equals(g.lastBounds, 0, g.lastBounds.length, g.bounds, 0, g.buckets)) {
-      g.lastBounds = Arrays.copyOf(g.bounds, g.buckets);
+    double[] quantiles = g.buckets == 0 ? NO_BOUNDS : Arrays.copyOf(g.bounds, g.buckets);
+    p.setQuantiles(quantiles, g.buckets == 0 ? NO_BOUNDS : Arrays.copyOf(g.bucketValues, g.buckets));
+    if (!Arrays.equals(g.lastBounds, quantiles)) {
+      g.lastBounds = g.family.shared(quantiles.clone());
     }
     p.setCount(toUnsigned(g.count));
     if (g.hasSum) {

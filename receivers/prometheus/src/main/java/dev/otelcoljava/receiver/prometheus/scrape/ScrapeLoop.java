@@ -164,11 +164,11 @@ final class ScrapeLoop implements Runnable {
       if (forced != null) {
         throw new ScrapeException("target_limit", forced);
       }
+      body.acquire();
       pool.scraper().scrape(target.url(), target.timeout(), body);
       metrics.bodyBytes.add(body.len, attrs);
       metrics.wireBytes.add(body.wireBytes, attrs);
       mapper.appendBody(body.buf, body.len, body.contentType);
-      body.shrinkIfOversized();
     } catch (ScrapeException e) {
       failure = e;
     } catch (InterruptedException e) {
@@ -176,6 +176,7 @@ final class ScrapeLoop implements Runnable {
     } catch (RuntimeException e) {
       failure = new ScrapeException("internal", "scrape failed: " + e, e);
     } finally {
+      body.release(); // parsed (or failed): the mapper keeps nothing of the bytes
       boolean wasTimedOut;
       synchronized (scrapeLock) {
         inScrape = false;

@@ -424,4 +424,70 @@ class TargetMapperTest {
     assertThat(TargetMapper.resourceAttributes("j", "[::]:9100", Labels.EMPTY).containsKey("server.address"))
         .isFalse();
   }
+
+  @Test
+  void summaryWithoutQuantilesAndHistogramWithoutBucketsStillMap() throws Exception {
+    TargetMapper m = mapper();
+    String body = "# TYPE s summary\ns_sum 3\ns_count 4\n# TYPE h histogram\nh_sum 1\nh_count 2\n";
+    scrape(m, 1000, body, TEXT);
+    MetricsBatch b = scrape(m, 2000, body, TEXT);
+    assertThat(metric(b, "s").summaryPoints()).singleElement().satisfies(p -> {
+      assertThat(p.quantiles()).isEmpty();
+      assertThat(p.count()).isEqualTo(4);
+    });
+    assertThat(metric(b, "h").histogramPoints()).singleElement().satisfies(p -> {
+      assertThat(p.bounds()).isEmpty();
+      assertThat(p.bucketCounts()).containsExactly(2);
+    });
+    b = scrape(m, 3000, "", TEXT);
+    assertThat(metric(b, "s").summaryPoints()).singleElement().satisfies(p -> assertThat(p.quantiles()).isEmpty());
+    assertThat(metric(b, "h").histogramPoints()).singleElement().satisfies(p -> assertThat(p.bounds()).isEmpty());
+  }
+
+  @Test
+  void pointsOfDifferentSeriesShareOneCopyOfEachLabelString() throws Exception {
+    TargetMapper m = mapper();
+    MetricsBatch b = scrape(m, 1000, """
+        # TYPE a gauge
+        a{container="c0ffee",namespace="prod"} 1
+        # TYPE b counter
+        b_total{container="c0ffee",namespace="prod"} 2
+        """, TEXT);
+    Attributes x = metric(b, "a").numberPoints().get(0).attributes();
+    Attributes y = metric(b, "b_total").numberPoints().get(0).attributes();
+    assertThat(x).isEqualTo(Attributes.of("container", "c0ffee", "env", "dev", "namespace", "prod"));
+    assertThat(x).isEqualTo(y);
+    for (int i = 0; i < x.size(); i++) {
+      assertThat(x.key(i)).isSameAs(y.key(i));
+      assertThat(x.value(i)).isSameAs(y.value(i));
+    }
+  }
+
+  @Test
+  void histogramsOfAFamilyKeepTheirOwnBoundsThroughStaleness() throws Exception {
+    TargetMapper m = mapper();
+    scrape(m, 1000, """
+        # TYPE h histogram
+        h_bucket{a="1",le="1"} 1
+        h_bucket{a="1",le="+Inf"} 2
+        h_sum{a="1"} 3
+        h_count{a="1"} 2
+        h_bucket{a="2",le="5"} 1
+        h_bucket{a="2",le="10"} 1
+        h_bucket{a="2",le="+Inf"} 2
+        h_sum{a="2"} 3
+        h_count{a="2"} 2
+        """, TEXT);
+    MetricsBatch b = scrape(m, 2000, "", TEXT);
+    List<HistogramPoint> ps = metric(b, "h").histogramPoints();
+    assertThat(ps).hasSize(2);
+    for (HistogramPoint p : ps) {
+      assertThat(p.noRecordedValue()).isTrue();
+      if (p.attributes().get("a").equals("1")) {
+        assertThat(p.bounds()).containsExactly(1);
+      } else {
+        assertThat(p.bounds()).containsExactly(5, 10);
+      }
+    }
+  }
 }
