@@ -17,8 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * An independent AWS Signature V4 implementation for tests: builds the canonical request, the
  * string to sign and the signature from first principles (no AWS SDK), so that it can check both
- * the published test vectors and the SDK signer's output. Header-signing only, normalized path,
- * the path URI-encoded once more as every service but S3 expects. Stateless and thread-safe.
+ * the published test vectors and the SDK signer's output. Header signing ({@link #verify}) and
+ * query signing / presigned URLs ({@link #presignParameters}, {@link #verifyPresigned}); the path
+ * normalized (dot segments removed, repeated slashes collapsed) unless asked not to, and URI-encoded
+ * once more as every service but S3 expects. Stateless and thread-safe.
  */
 public final class SigV4Verifier {
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
@@ -77,6 +79,15 @@ public final class SigV4Verifier {
    */
   public static String canonicalRequest(String method, String rawPath, String rawQuery, List<Header> headers,
       List<String> signedHeaders, String payloadHash) {
+    return canonicalRequest(method, rawPath, rawQuery, headers, signedHeaders, payloadHash, true);
+  }
+
+  /**
+   * The canonical request, with or without path normalization (aws-c-auth's {@code normalize}
+   * option: without it the path is only encoded, {@code /./} and {@code //} stay as sent).
+   */
+  public static String canonicalRequest(String method, String rawPath, String rawQuery, List<Header> headers,
+      List<String> signedHeaders, String payloadHash, boolean normalizePath) {
     TreeMap<String, List<String>> byName = new TreeMap<>();
     for (Header h : headers) {
       byName.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(trimAll(h.value()));
@@ -84,7 +95,7 @@ public final class SigV4Verifier {
     List<String> names = signedHeaders == null ? new ArrayList<>(byName.keySet()) : signedHeaders;
     StringBuilder sb = new StringBuilder();
     sb.append(method).append('\n');
-    sb.append(canonicalPath(rawPath)).append('\n');
+    sb.append(canonicalPath(rawPath, normalizePath)).append('\n');
     sb.append(canonicalQuery(rawQuery)).append('\n');
     for (String n : names) {
       List<String> values = byName.get(n);
@@ -154,6 +165,99 @@ public final class SigV4Verifier {
     return null;
   }
 
+  /**
+   * The query parameters a presigned (query-signed) request carries before its signature, encoded
+   * and joined with {@code &}: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders,
+   * then X-Amz-Expires and X-Amz-Security-Token when given. Their order does not matter to the
+   * signature (the canonical query is sorted).
+   *
+   * @param expiresSeconds null to leave X-Amz-Expires out
+   * @param sessionToken null to leave X-Amz-Security-Token out
+   */
+  public static String presignParameters(String accessKey, String scope, String amzDate, List<String> signedHeaders,
+      Long expiresSeconds, String sessionToken) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("X-Amz-Algorithm=").append(ALGORITHM);
+    sb.append("&X-Amz-Credential=").append(encode(accessKey + "/" + scope));
+    sb.append("&X-Amz-Date=").append(encode(amzDate));
+    sb.append("&X-Amz-SignedHeaders=").append(encode(String.join(";", signedHeaders)));
+    if (expiresSeconds != null) {
+      sb.append("&X-Amz-Expires=").append(expiresSeconds);
+    }
+    if (sessionToken != null) {
+      sb.append("&X-Amz-Security-Token=").append(encode(sessionToken));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Verifies a presigned request: reads X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and
+   * X-Amz-Signature from the query, recomputes the signature over every query parameter before
+   * X-Amz-Signature (parameters appended after the signature are not covered by it) and the named
+   * headers, and compares. The payload hash is the {@code x-amz-content-sha256} header when sent
+   * (which may be {@code UNSIGNED-PAYLOAD}), else the SHA-256 of the body. Returns null when valid,
+   * otherwise the reason.
+   */
+  public static String verifyPresigned(String method, String rawPath, String rawQuery, List<Header> headers, byte[] body,
+      Map<String, String> secretsByAccessKey, boolean normalizePath) {
+    if (rawQuery == null) {
+      return "no query";
+    }
+    String credential = null;
+    String amzDate = null;
+    String signed = null;
+    String signature = null;
+    StringBuilder covered = new StringBuilder();
+    for (String p : rawQuery.split("&")) {
+      int eq = p.indexOf('=');
+      String k = decode(eq < 0 ? p : p.substring(0, eq));
+      String v = eq < 0 ? "" : decode(p.substring(eq + 1));
+      if (k.equals("X-Amz-Signature")) {
+        signature = v;
+        break;
+      }
+      switch (k) {
+        case "X-Amz-Credential" -> credential = v;
+        case "X-Amz-Date" -> amzDate = v;
+        case "X-Amz-SignedHeaders" -> signed = v;
+        default -> { }
+      }
+      if (covered.length() > 0) {
+        covered.append('&');
+      }
+      covered.append(p);
+    }
+    if (credential == null || amzDate == null || signed == null || signature == null) {
+      return "missing X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders or X-Amz-Signature";
+    }
+    String[] c = credential.split("/");
+    if (c.length != 5 || !c[4].equals("aws4_request") || !amzDate.startsWith(c[1])) {
+      return "malformed X-Amz-Credential";
+    }
+    List<String> signedHeaders = List.of(signed.split(";"));
+    if (!signedHeaders.contains("host")) {
+      return "host must be signed";
+    }
+    String secret = secretsByAccessKey.get(c[0]);
+    if (secret == null) {
+      return "unknown access key";
+    }
+    String payloadHash = sha256Hex(body);
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase("x-amz-content-sha256")) {
+        payloadHash = h.value().trim();
+      }
+    }
+    String scope = c[1] + "/" + c[2] + "/" + c[3] + "/aws4_request";
+    String creq = canonicalRequest(method, rawPath, covered.toString(), headers, signedHeaders, payloadHash,
+        normalizePath);
+    String expected = signature(secret, c[1], c[2], c[3], stringToSign(amzDate, scope, creq));
+    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+      return "signature mismatch";
+    }
+    return null;
+  }
+
   public static String sha256Hex(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
@@ -193,14 +297,33 @@ public final class SigV4Verifier {
 
   /** Normalizes dot segments and encodes the (already encoded) path once more. */
   static String canonicalPath(String rawPath) {
+    return canonicalPath(rawPath, true);
+  }
+
+  /**
+   * The canonical path. With {@code normalize}: {@code .} and {@code ..} segments are resolved and
+   * empty segments (repeated slashes) dropped, a trailing slash kept; without it the path is kept
+   * segment for segment. Either way each segment is URI-encoded (once more, for an encoded path).
+   */
+  public static String canonicalPath(String rawPath, boolean normalize) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
-    Deque<String> out = new ArrayDeque<>();
     String[] segs = rawPath.split("/", -1);
+    if (!normalize) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < segs.length; i++) {
+        if (i > 0) {
+          sb.append('/');
+        }
+        sb.append(encode(segs[i]));
+      }
+      return sb.toString();
+    }
+    Deque<String> out = new ArrayDeque<>();
     for (int i = 1; i < segs.length; i++) {
       String s = segs[i];
-      if (s.equals(".")) {
+      if (s.equals(".") || s.isEmpty()) {
         continue;
       }
       if (s.equals("..")) {
