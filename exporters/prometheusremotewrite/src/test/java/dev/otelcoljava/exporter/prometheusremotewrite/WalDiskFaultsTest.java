@@ -110,6 +110,22 @@ class WalDiskFaultsTest {
     return c;
   }
 
+  static final String PAD = "p".repeat(256);
+
+  /**
+   * One sample per series at time t, with a long label: a batch spans more than a page (4 KiB), so
+   * no append after the file system is full fits into the unused tail of a page already allocated.
+   */
+  static dev.otelcoljava.runtime.api.data.MetricsBatch step(String name, long tMillis, double v) {
+    var b = new dev.otelcoljava.runtime.api.data.MetricsBatch();
+    var s = Support.resource(b, "faults", "i").addScope("", "");
+    for (int i = 0; i < FaultsTest.SERIES; i++) {
+      Support.gauge(s, name, "", dev.otelcoljava.runtime.api.data.Attributes.of("series", "s" + i, "pad", PAD),
+          tMillis * 1_000_000L, v);
+    }
+    return b;
+  }
+
   /** count_over_time per series over the last hour. */
   static Map<String, Integer> counts(String name) {
     Map<String, Integer> out = new HashMap<>();
@@ -142,14 +158,14 @@ class WalDiskFaultsTest {
           Support.NO_EXTENSIONS);
       int k = 0;
       for (; k < 5; k++) {
-        e.consume(FaultsTest.step(metric, t0 + k * 1000L, k));
+        e.consume(step(metric, t0 + k * 1000L, k));
       }
       awaitSteps(metric, 5);
       assertThat(e.notDurableSamples()).isZero();
 
       Path filler = fill(fs);
       for (; k < 15; k++) {
-        e.consume(FaultsTest.step(metric, t0 + k * 1000L, k)); // never throws: kept in memory and sent
+        e.consume(step(metric, t0 + k * 1000L, k)); // never throws: kept in memory and sent
         Thread.sleep(50);
       }
       awaitSteps(metric, 15);
@@ -162,7 +178,7 @@ class WalDiskFaultsTest {
       Files.delete(filler);
       Thread.sleep(1_100); // the disk is tried again at most once a second
       for (; k < 20; k++) {
-        e.consume(FaultsTest.step(metric, t0 + k * 1000L, k));
+        e.consume(step(metric, t0 + k * 1000L, k));
       }
       assertThat(e.walFailing()).isNull();
       assertThat(e.notDurableSamples()).as("written to the WAL again").isEqualTo(10L * FaultsTest.SERIES);
@@ -197,7 +213,7 @@ class WalDiskFaultsTest {
       int refused = 0;
       for (int k = 0; k < 20; k++) {
         try {
-          e.consume(FaultsTest.step(metric, t0 + k * 1000L, k));
+          e.consume(step(metric, t0 + k * 1000L, k));
           assertThat(refused).as("once refusing, every later batch is refused while nothing drains").isZero();
           accepted++;
         } catch (ConsumerException ex) {
@@ -218,7 +234,7 @@ class WalDiskFaultsTest {
       awaitSteps(metric, accepted);
       Thread.sleep(1_100);
       for (int k = 20; k < 23; k++) {
-        e.consume(FaultsTest.step(metric, t0 + k * 1000L, k));
+        e.consume(step(metric, t0 + k * 1000L, k));
       }
       assertThat(e.walFailing()).isNull();
       awaitSteps(metric, accepted + 3);

@@ -254,4 +254,97 @@ class WalTest {
       assertThat(readAll(w)).containsExactly(4L, 5L);
     }
   }
+
+  /** A payload of one series of {@code size} bytes (more than a page: it never fits into a page tail). */
+  static byte[] bigPayload(int i, int size) {
+    ByteBuf b = new ByteBuf(size + 12);
+    Payload.putInt(b, i);
+    Payload.putInt(b, 1);
+    Payload.putInt(b, size);
+    byte[] body = new byte[size];
+    java.util.Arrays.fill(body, (byte) i);
+    b.write(body, 0, size);
+    return b.toByteArray();
+  }
+
+  private static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    p.waitFor();
+    return p.exitValue() == 0 ? null : "`" + String.join(" ", cmd) + "` exited " + p.exitValue() + ": " + out;
+  }
+
+  /**
+   * RELIABILITY case 11 at the WAL level, on a real full disk (a 256 KiB tmpfs filled up; mounting
+   * needs root, and the test fails with the reason where it cannot): records that cannot be written
+   * are kept in memory in the same sequence and read back in append order between those on disk;
+   * the memory kept is bounded; the failure and the recovery are reported once each; after space
+   * returns records go to disk again; after a restart only what was on disk is there.
+   */
+  @Test
+  void append_diskFull_keptInMemoryInSequence_boundedThenBackOnDisk() throws Exception {
+    Path fs = Files.createDirectories(dir.resolve("fs"));
+    String failed = run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", fs.toString());
+    assertThat(failed).as("this test mounts a small tmpfs to fill it up (a real ENOSPC); that needs root with CAP_SYS_ADMIN")
+        .isNull();
+    try {
+      Path walDir = fs.resolve("wal");
+      try (Wal w = new Wal(walDir, 1 << 20, 0, 2, stats)) {
+        for (int i = 0; i < 3; i++) {
+          byte[] p = bigPayload(i, 6000);
+          assertThat(w.append(p, p.length, 1, 10, System.currentTimeMillis()).seq()).isEqualTo(i);
+        }
+        assertThat(w.next(0).seq()).isZero();
+        Path filler = fs.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+          byte[] block = new byte[4096];
+          while (true) {
+            out.write(block);
+          }
+        } catch (java.io.IOException e) {
+          assertThat(e.getMessage()).contains("No space left on device");
+        }
+        for (int i = 3; i < 5; i++) {
+          byte[] p = bigPayload(i, 6000);
+          assertThat(w.append(p, p.length, 1, 10, System.currentTimeMillis()).seq()).isEqualTo(i);
+        }
+        assertThat(w.diskFailure()).isEqualTo("disk_full");
+        assertThat(w.memoryRecords()).isEqualTo(2);
+        byte[] refused = bigPayload(9, 6000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.append(refused, refused.length, 1, 10, System.currentTimeMillis()))
+            .isInstanceOfSatisfying(Wal.FullException.class, e -> assertThat(e.reason()).isEqualTo("disk_full"))
+            .hasMessageContaining("2 records are already kept in memory");
+        assertThat(counts.get("notDurable:disk_full").get()).isEqualTo(20);
+        assertThat(counts.get("diskFailed:disk_full").get()).isEqualTo(1);
+
+        Files.delete(filler);
+        Thread.sleep(Wal.DISK_RETRY_NANOS / 1_000_000 + 100);
+        for (int i = 5; i < 7; i++) {
+          byte[] p = bigPayload(i, 6000);
+          assertThat(w.append(p, p.length, 1, 10, System.currentTimeMillis()).seq()).isEqualTo(i);
+        }
+        assertThat(w.diskFailure()).isNull();
+        assertThat(counts.get("diskRecovered").get()).isEqualTo(1);
+        assertThat(counts.get("notDurable:disk_full").get()).isEqualTo(20);
+        // Disk, memory and disk again, in append order; each payload intact.
+        List<Record> rest = new ArrayList<>();
+        Record r;
+        while ((r = w.next(0)) != null) {
+          rest.add(r);
+        }
+        assertThat(rest).extracting(Record::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        for (Record x : rest) {
+          assertThat(x.payload).isEqualTo(bigPayload((int) x.seq(), 6000));
+        }
+      }
+      try (Wal w = new Wal(walDir, 1 << 20, 0, 2, stats)) {
+        assertThat(readAll(w)).as("after a restart: what was on disk").containsExactly(0L, 1L, 2L, 5L, 6L);
+        assertThat(counts).doesNotContainKey("corrupt:torn_or_corrupt_record");
+      }
+    } finally {
+      if (run("umount", fs.toString()) != null) {
+        run("umount", "-l", fs.toString());
+      }
+    }
+  }
 }
