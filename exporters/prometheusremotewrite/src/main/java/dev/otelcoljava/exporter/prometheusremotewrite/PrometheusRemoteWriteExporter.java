@@ -443,7 +443,20 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       walTruncator.join(5000);
     }
     if (wal != null) {
-      wal.close();
+      // Batches accepted while the WAL directory took no writes exist only in memory: unsent, they are lost.
+      long memLost = wal.unackedMemorySamples();
+      if (memLost > 0) {
+        counters.dropped("shutdown", memLost);
+        logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + " shut down with " + memLost
+            + " samples unsent that were accepted while the WAL directory took no writes (kept in memory only); they are lost");
+      }
+      try {
+        wal.close();
+      } catch (IOException e) {
+        // e.g. the disk is still full: the segments are closed, only the last acknowledgement is not on disk
+        logger.log(System.Logger.Level.WARNING, "exporter " + settings.id() + ": cannot write the WAL checkpoint at shutdown ("
+            + Wal.describe(e) + "); the next start sends again what was acknowledged since the last checkpoint");
+      }
     }
   }
 

@@ -244,6 +244,45 @@ class WalDiskFaultsTest {
   }
 
   /**
+   * Stopped while the disk is full and the back end down: the batches kept only in memory are
+   * counted lost (reason shutdown) and logged once; the batches on disk stay there and are sent
+   * after the next start, and nothing else is.
+   */
+  @Test
+  void diskFullAndBackEndDown_shutdownCountsMemoryOnlyBatchesLost_restartSendsWhatWasOnDisk() throws Exception {
+    Path fs = tmpfs("fullstop", "512k");
+    String metric = "diskfull_stop_gauge";
+    Support.CapturingLogger log = new Support.CapturingLogger();
+    long t0 = System.currentTimeMillis() - 120_000;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      Map<String, Object> c = cfg(proxy.url(), fs, 10);
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/fullstop", c, log, Support.NO_EXTENSIONS);
+      proxy.down();
+      for (int k = 0; k < 2; k++) {
+        e.consume(step(metric, t0 + k * 1000L, k)); // on disk
+      }
+      Path filler = fill(fs);
+      for (int k = 2; k < 5; k++) {
+        e.consume(step(metric, t0 + k * 1000L, k)); // in memory only
+      }
+      assertThat(e.notDurableSamples()).isEqualTo(3L * FaultsTest.SERIES);
+      e.shutdown(Duration.ofSeconds(2));
+      assertThat(e.droppedByReason()).containsExactly(Map.entry("shutdown", 3L * FaultsTest.SERIES));
+      assertThat(log.count("shut down with " + 3 * FaultsTest.SERIES + " samples unsent that were accepted while the WAL"
+          + " directory took no writes (kept in memory only); they are lost")).isEqualTo(1);
+
+      Files.delete(filler);
+      proxy.up();
+      PrometheusRemoteWriteExporter again = Support.start("prometheusremotewrite/fullstop", c, log, Support.NO_EXTENSIONS);
+      awaitSteps(metric, 2);
+      Thread.sleep(500);
+      assertThat(counts(metric).values()).containsOnly(2);
+      again.shutdown(Duration.ofSeconds(10));
+      assertThat(again.droppedSamples()).isZero();
+    }
+  }
+
+  /**
    * Start-up with a WAL directory that cannot be created: on a read-only mount, and where a file
    * is in the way. The error names the config path, the problem and the fix.
    */

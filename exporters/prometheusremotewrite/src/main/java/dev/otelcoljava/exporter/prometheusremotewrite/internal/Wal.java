@@ -176,6 +176,8 @@ public final class Wal implements AutoCloseable {
   private IOException diskFailureCause;
   private long diskRetryAt;
   private long notDurableSinceFailure;
+  // seq -> samples of each record kept in memory and not yet known acknowledged (pruned lazily)
+  private final java.util.TreeMap<Long, Integer> memoryUnacked = new java.util.TreeMap<>();
 
   /** Opens (creating) the WAL in {@code dir} and recovers what is there. */
   public Wal(Path dir, long maxBytes, long maxAgeMillis, Stats stats) throws IOException {
@@ -492,6 +494,8 @@ public final class Wal implements AutoCloseable {
         inMemory = new Record(seq, createdMillis, Arrays.copyOf(payload, payloadLen), otelPoints, samples);
         nextSeq++;
         memory.addLast(inMemory);
+        memoryUnacked.headMap(ackedBelow).clear();
+        memoryUnacked.put(seq, samples);
         memoryBytes += payloadLen;
         notDurableSinceFailure += samples;
         memoryReason = diskFailure;
@@ -683,6 +687,20 @@ public final class Wal implements AutoCloseable {
   public int memoryRecords() {
     synchronized (lock) {
       return memory.size();
+    }
+  }
+
+  /**
+   * Samples of the records kept in memory (never written to disk) that are not acknowledged: what
+   * is lost if the process stops now.
+   */
+  public long unackedMemorySamples() {
+    synchronized (lock) {
+      long t = 0;
+      for (int v : memoryUnacked.tailMap(ackedBelow).values()) {
+        t += v;
+      }
+      return t;
     }
   }
 
