@@ -283,11 +283,12 @@ class WalDiskFaultsTest {
   }
 
   /**
-   * Start-up with a WAL directory that cannot be created: on a read-only mount, and where a file
-   * is in the way. The error names the config path, the problem and the fix.
+   * Start-up with a WAL directory that cannot be created or written: on a read-only mount, on a
+   * full file system, and where a file is in the way. The error names the config path, the problem
+   * and the fix.
    */
   @Test
-  void walDirectoryNotCreatable_startFailsNamingPathProblemAndFix() throws Exception {
+  void walDirectoryNotCreatableOrFull_startFailsNamingPathProblemAndFix() throws Exception {
     Path ro = Files.createDirectories(tmp.resolve("ro"));
     mount(ro, "--bind", ro.toString(), ro.toString());
     mount(ro, "-o", "remount,bind,ro", ro.toString());
@@ -298,6 +299,14 @@ class WalDiskFaultsTest {
         .hasMessageContaining("read_only: ")
         .hasMessageContaining("Read-only file system")
         .hasMessageContaining("make \"" + ro + "\" a writable directory with free space");
+
+    Path full = tmpfs("fullatstart", "64k");
+    fill(full);
+    assertThatThrownBy(() -> Support.start("prometheusremotewrite/fullatstart", cfg("http://127.0.0.1:9/api/v1/write", full, 10)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("exporters::prometheusremotewrite/fullatstart::wal::directory: cannot create or write the WAL in ")
+        .hasMessageContaining("disk_full: No space left on device")
+        .hasMessageContaining("a writable directory with free space");
 
     Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
     assertThatThrownBy(() -> Support.start("prometheusremotewrite/file", cfg("http://127.0.0.1:9/api/v1/write", file, 10)))
