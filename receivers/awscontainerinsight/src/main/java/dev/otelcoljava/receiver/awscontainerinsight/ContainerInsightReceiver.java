@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * service (instance id, type, private IP) and the ECS agent's {@code /v1/metadata} (cluster,
  * container instance id); it reads {@code /v1/tasks} every time. A source that fails is counted
  * ({@code otelcol_receiver_awscontainerinsight_errors} by {@code source} and {@code reason}),
- * logged at most once a minute per source, and tried again at the next collection; what it would
+ * logged at most once a minute per source (with the number of messages suppressed meanwhile),
+ * and tried again at the next collection; what it would
  * have given is left out meanwhile (with the agent down: no reserved capacity, no running task
  * count and, until first read, no ClusterName/ContainerInstanceId). A host that cannot be read
  * gives no metrics that collection.
@@ -117,10 +118,12 @@ final class ContainerInsightReceiver implements Receiver {
           "Failed to read the host's resource usage under " + host.paths() + ": " + e, null);
       return null;
     }
+    for (String p : sample.problems()) {
+      fail("host", "io", p, null, "host_partial");
+    }
     if (imds != null && identity == null) {
       try {
         identity = imds.identity();
-        rateLimited.forget("ec2_metadata");
       } catch (FetchException e) {
         fail("ec2_metadata", e.reason, "Failed to read the EC2 instance identity from "
             + imds.endpoint() + ": " + e.getMessage(), null);
@@ -140,7 +143,6 @@ final class ContainerInsightReceiver implements Receiver {
       }
       TaskReservations.Reserved r = reservations.of(running, instanceInfo.cluster());
       usage = new InstanceMetricsBuilder.EcsUsage(r.cpuUnits(), r.memoryBytes(), running.size());
-      rateLimited.forget("ecs_agent");
     } catch (FetchException e) {
       fail("ecs_agent", e.reason, "Failed to call the ECS agent introspection API at "
           + agent.base(ip) + ": " + e.getMessage(), null);
@@ -161,9 +163,13 @@ final class ContainerInsightReceiver implements Receiver {
   }
 
   private void fail(String source, String reason, String message, Throwable t) {
+    fail(source, reason, message, t, source);
+  }
+
+  private void fail(String source, String reason, String message, Throwable t, String logKey) {
     failures.incrementAndGet();
     errors.add(1, Attributes.of(RECEIVER, settings.id().toString(), SOURCE, source, REASON, reason));
-    rateLimited.log(System.Logger.Level.WARNING, source, message, t);
+    rateLimited.log(System.Logger.Level.WARNING, logKey, message, t);
   }
 
   long collections() {

@@ -39,9 +39,17 @@ final class HostStats {
   private static final String[] IGNORED_IFACE_PREFIXES = {"lo", "veth", "docker", "nerdctl"};
   private static final Set<String> FS_TYPES = Set.of("xfs", "btrfs");
 
-  /** One sample. {@code timeNanos} is wall time, {@code monoNanos} is for rates. */
+  /**
+   * One sample. {@code timeNanos} is wall time, {@code monoNanos} is for rates. {@code problems}
+   * names the network or file-system reads that failed (their lists are then empty or partial);
+   * CPU and memory are required, so a sample without them is not made at all.
+   */
   record Sample(long timeNanos, long monoNanos, Cpu cpu, Memory memory, List<Iface> interfaces,
-      List<Fs> filesystems) {}
+      List<Fs> filesystems, List<String> problems) {
+    Sample(long timeNanos, long monoNanos, Cpu cpu, Memory memory, List<Iface> interfaces, List<Fs> filesystems) {
+      this(timeNanos, monoNanos, cpu, memory, interfaces, filesystems, List.of());
+    }
+  }
 
   /** Cumulative CPU time of the whole host, in nanoseconds ({@link #ABSENT} when unknown). */
   record Cpu(long total, long user, long system) {}
@@ -69,7 +77,24 @@ final class HostStats {
   Sample sample() throws IOException {
     long wall = System.currentTimeMillis() * 1_000_000L;
     long mono = System.nanoTime();
-    return new Sample(wall, mono, cpu(), memory(), interfaces(), filesystems());
+    Cpu cpu = cpu();
+    Memory memory = memory();
+    List<String> problems = new ArrayList<>();
+    List<Iface> ifaces;
+    try {
+      ifaces = interfaces();
+    } catch (IOException | RuntimeException e) {
+      problems.add("network interfaces: " + e);
+      ifaces = List.of();
+    }
+    List<Fs> fs;
+    try {
+      fs = filesystems(problems);
+    } catch (IOException | RuntimeException e) {
+      problems.add("mounts: " + e);
+      fs = List.of();
+    }
+    return new Sample(wall, mono, cpu, memory, ifaces, fs, List.copyOf(problems));
   }
 
   /** Logical processors, as gopsutil's cpu.Info counts them; 0 when unknown. */
@@ -198,6 +223,11 @@ final class HostStats {
   }
 
   List<Fs> filesystems() throws IOException {
+    return filesystems(new ArrayList<>());
+  }
+
+  /** The block-device file systems; one that cannot be measured is skipped and named in {@code problems}. */
+  List<Fs> filesystems(List<String> problems) throws IOException {
     Path f = paths.proc().resolve("1/mountinfo");
     if (!Files.isReadable(f)) {
       f = paths.proc().resolve("self/mountinfo");
@@ -212,15 +242,20 @@ final class HostStats {
         continue; // a bind mount or a second mount of the same device
       }
       Path at = paths.hostPath(m.mountPoint);
-      FileStore store;
+      long total;
+      long bfree;
+      long bavail;
       try {
-        store = Files.getFileStore(at);
+        FileStore store = Files.getFileStore(at);
+        total = store.getTotalSpace();
+        bfree = store.getUnallocatedSpace();
+        bavail = store.getUsableSpace();
       } catch (NoSuchFileException e) {
         continue; // not visible from here (e.g. mounted after the host root was bind-mounted)
+      } catch (IOException e) {
+        problems.add("statvfs " + at + " (" + m.source + "): " + e);
+        continue;
       }
-      long total = store.getTotalSpace();
-      long bfree = store.getUnallocatedSpace();
-      long bavail = store.getUsableSpace();
       out.add(new Fs(m.source, m.type, m.mountPoint, total, Math.max(0, total - bfree), bavail));
     }
     return out;

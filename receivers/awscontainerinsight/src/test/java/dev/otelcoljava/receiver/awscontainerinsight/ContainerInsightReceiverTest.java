@@ -185,6 +185,61 @@ class ContainerInsightReceiverTest {
   }
 
   @Test
+  void agentDownForManyCollections_logsOneWarning_countsEach() throws Exception {
+    RecordingLogger log = new RecordingLogger();
+    AwsContainerInsightReceiverFactory f = new AwsContainerInsightReceiverFactory(env::get);
+    dev.otelcoljava.runtime.api.CreateSettings s = TestSupport.settings(provider.get("test"));
+    s = new dev.otelcoljava.runtime.api.CreateSettings(s.id(), s.kind(), s.meter(), log, s.metricsLevel(), s.buildInfo());
+    ContainerInsightReceiver r = (ContainerInsightReceiver) f.createReceiver(s,
+        new AwsContainerInsightConfig(Duration.ofHours(1), "ecs", false, 0, ""), new MetricsSink());
+    server.status(AgentAndImdsServer.TASKS, 500);
+    for (int i = 0; i < 5; i++) {
+      assertThat(r.collect()).isNotNull();
+    }
+    assertThat(errors("ecs_agent", "http_status")).isEqualTo(5);
+    assertThat(log.messages).filteredOn(m -> m.contains("ECS agent")).hasSize(1);
+  }
+
+  @Test
+  void networkAndMountsUnreadable_cpuAndMemoryStillEmitted_eachProblemCounted() throws Exception {
+    Path proc = sys.resolve("fake-proc");
+    TestSupport.write(proc.resolve("stat"), "cpu  100 0 50 1000 0 0 0 0 0 0\n");
+    TestSupport.write(proc.resolve("cpuinfo"), "processor\t: 0\n\nprocessor\t: 1\n");
+    TestSupport.write(proc.resolve("meminfo"), "MemTotal: 1000 kB\nMemFree: 250 kB\nInactive(file): 250 kB\n");
+    env.put("HOST_PROC", proc.toString());
+    env.put("HOST_SYS", sys.resolve("fake-sys").toString());
+    MetricsSink sink = new MetricsSink();
+    ResourceMetrics i = instance(receiver(sink, Duration.ofHours(1)).collect());
+    assertThat(value(i, "instance_memory_utilization")).isCloseTo(50.0, within(1e-9));
+    assertThat(value(i, "instance_cpu_limit")).isEqualTo(2000.0);
+    assertThat(errors("host", "io")).isEqualTo(2); // net/dev and mountinfo
+  }
+
+  static final class RecordingLogger implements System.Logger {
+    final java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public String getName() {
+      return "recording";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+      messages.add(msg);
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      messages.add(format);
+    }
+  }
+
+  @Test
   void scheduled_firstCollectionAfterOneInterval_shutdownStops() throws Exception {
     MetricsSink sink = new MetricsSink();
     ContainerInsightReceiver r = receiver(sink, Duration.ofMillis(300));
