@@ -5,11 +5,12 @@ import java.util.function.Function;
 
 /**
  * Where the host's {@code /proc}, {@code /sys} and root file system are seen from this process.
- * Upstream runs as an ECS daemon task with the host's {@code /} mounted at {@code /rootfs} and
- * points gopsutil's {@code HOST_PROC} at {@code /rootfs/proc}; the same variables are honoured here
- * ({@code HOST_PROC}, {@code HOST_SYS}, {@code HOST_ROOT}, as gopsutil names them). Unset, each
- * defaults to its {@code /rootfs} location when {@code /rootfs/proc} exists (the ADOT ECS task
- * definition), else to this machine's own {@code /proc}, {@code /sys} and {@code /}.
+ * Upstream runs as an ECS daemon task laid out as cAdvisor's: the host's {@code /} mounted at
+ * {@code /rootfs}, the host's {@code /sys} at {@code /sys}; it points gopsutil's {@code HOST_PROC}
+ * at {@code /rootfs/proc}. The same variables are honoured here ({@code HOST_PROC}, {@code
+ * HOST_SYS}, {@code HOST_ROOT}, as gopsutil names them). Unset: {@code HOST_PROC} is {@code
+ * /rootfs/proc} when that exists, else {@code /proc}; {@code HOST_SYS} is {@code /sys}; {@code
+ * HOST_ROOT} is {@code /rootfs} when {@code /rootfs/proc} exists, else {@code /}.
  *
  * @param proc the host's procfs
  * @param sys the host's sysfs (cgroups under {@code fs/cgroup})
@@ -23,7 +24,7 @@ record HostPaths(Path proc, Path sys, Path root) {
     String base = rootfs ? ROOTFS : "";
     return new HostPaths(
         Path.of(pick(env.apply("HOST_PROC"), base + "/proc")),
-        Path.of(pick(env.apply("HOST_SYS"), base + "/sys")),
+        Path.of(pick(env.apply("HOST_SYS"), "/sys")),
         Path.of(pick(env.apply("HOST_ROOT"), rootfs ? ROOTFS : "/")));
   }
 

@@ -90,11 +90,11 @@ class AwsContainerInsightConfigTest {
   }
 
   @Test
-  void hostPaths_followGopsutilVariables_thenRootfs_thenThisMachine() {
+  void hostPaths_followGopsutilVariables_thenTheCadvisorLayout_thenThisMachine() {
     assertThat(HostPaths.fromEnv(k -> null, p -> false))
         .isEqualTo(new HostPaths(Path.of("/proc"), Path.of("/sys"), Path.of("/")));
     assertThat(HostPaths.fromEnv(k -> null, p -> p.equals("/rootfs/proc")))
-        .isEqualTo(new HostPaths(Path.of("/rootfs/proc"), Path.of("/rootfs/sys"), Path.of("/rootfs")));
+        .isEqualTo(new HostPaths(Path.of("/rootfs/proc"), Path.of("/sys"), Path.of("/rootfs")));
     Map<String, String> env = Map.of("HOST_PROC", "/host/proc", "HOST_SYS", "/host/sys", "HOST_ROOT", "/host");
     assertThat(HostPaths.fromEnv(env::get, p -> true))
         .isEqualTo(new HostPaths(Path.of("/host/proc"), Path.of("/host/sys"), Path.of("/host")));
