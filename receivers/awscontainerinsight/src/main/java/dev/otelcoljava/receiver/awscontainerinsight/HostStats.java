@@ -45,9 +45,9 @@ final class HostStats {
    * CPU and memory are required, so a sample without them is not made at all.
    */
   record Sample(long timeNanos, long monoNanos, Cpu cpu, Memory memory, List<Iface> interfaces,
-      List<Fs> filesystems, List<String> problems) {
+      List<Fs> filesystems, List<DiskIo> diskIo, List<String> problems) {
     Sample(long timeNanos, long monoNanos, Cpu cpu, Memory memory, List<Iface> interfaces, List<Fs> filesystems) {
-      this(timeNanos, monoNanos, cpu, memory, interfaces, filesystems, List.of());
+      this(timeNanos, monoNanos, cpu, memory, interfaces, filesystems, List.of(), List.of());
     }
   }
 
@@ -63,6 +63,12 @@ final class HostStats {
       long txBytes, long txPackets, long txErrors, long txDropped) {}
 
   record Fs(String device, String type, String mountPoint, long capacity, long usage, long available) {}
+
+  /**
+   * Cumulative block I/O of one device: bytes and operations by cAdvisor's op names ({@code Read},
+   * {@code Write}, {@code Sync}, {@code Async}, {@code Total}; those the source has).
+   */
+  record DiskIo(String device, Map<String, Long> serviceBytes, Map<String, Long> serviced) {}
 
   private final HostPaths paths;
 
@@ -94,7 +100,14 @@ final class HostStats {
       problems.add("mounts: " + e);
       fs = List.of();
     }
-    return new Sample(wall, mono, cpu, memory, ifaces, fs, List.copyOf(problems));
+    List<DiskIo> io;
+    try {
+      io = diskIo();
+    } catch (IOException | RuntimeException e) {
+      problems.add("block I/O: " + e);
+      io = List.of();
+    }
+    return new Sample(wall, mono, cpu, memory, ifaces, fs, io, List.copyOf(problems));
   }
 
   /** Logical processors, as gopsutil's cpu.Info counts them; 0 when unknown. */
@@ -259,6 +272,95 @@ final class HostStats {
       out.add(new Fs(m.source, m.type, m.mountPoint, total, Math.max(0, total - bfree), bavail));
     }
     return out;
+  }
+
+  /**
+   * Block I/O per device: the root blkio cgroup (v1: {@code blkio.io_service_bytes_recursive},
+   * else {@code blkio.throttle.io_service_bytes}, and the matching {@code _serviced} file), as
+   * cAdvisor reads it. When that has no device (cgroup v2 has no root {@code io.stat}; some kernels
+   * do not account the root), {@code /proc/diskstats}: whole disks of {@code /sys/block} except
+   * loop and ram devices, {@code Read}/{@code Write} bytes (sectors x 512) and operations, and
+   * their {@code Total}. Devices are named {@code /dev/<name>} (from the sysfs uevent), else
+   * {@code major:minor}.
+   */
+  List<DiskIo> diskIo() throws IOException {
+    Path blkio = paths.cgroup().resolve("blkio");
+    for (String[] files : new String[][] {
+        {"blkio.io_service_bytes_recursive", "blkio.io_serviced_recursive"},
+        {"blkio.throttle.io_service_bytes", "blkio.throttle.io_serviced"}}) {
+      Map<String, Map<String, Long>> bytes = blkioStat(blkio.resolve(files[0]));
+      if (!bytes.isEmpty()) {
+        Map<String, Map<String, Long>> ops = blkioStat(blkio.resolve(files[1]));
+        List<DiskIo> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Long>> e : bytes.entrySet()) {
+          out.add(new DiskIo(deviceName(e.getKey()), e.getValue(), ops.getOrDefault(e.getKey(), Map.of())));
+        }
+        return out;
+      }
+    }
+    Path diskstats = paths.proc().resolve("diskstats");
+    if (!Files.isReadable(diskstats)) {
+      return List.of();
+    }
+    List<DiskIo> out = new ArrayList<>();
+    for (String line : Files.readAllLines(diskstats, StandardCharsets.UTF_8)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 10) {
+        continue;
+      }
+      String name = f[2];
+      if (name.startsWith("loop") || name.startsWith("ram") || !Files.isDirectory(paths.sys().resolve("block").resolve(name))) {
+        continue;
+      }
+      long reads = p(f[3]);
+      long readBytes = p(f[5]) * 512;
+      long writes = p(f[7]);
+      long writeBytes = p(f[9]) * 512;
+      if (reads + writes == 0) {
+        continue;
+      }
+      Map<String, Long> b = new java.util.LinkedHashMap<>();
+      b.put("Read", readBytes);
+      b.put("Write", writeBytes);
+      b.put("Total", readBytes + writeBytes);
+      Map<String, Long> o = new java.util.LinkedHashMap<>();
+      o.put("Read", reads);
+      o.put("Write", writes);
+      o.put("Total", reads + writes);
+      out.add(new DiskIo(deviceName(f[0] + ":" + f[1]), b, o));
+    }
+    return out;
+  }
+
+  /** "8:0 Read 1234" lines by device, then op; the trailing "Total N" line is skipped. */
+  private static Map<String, Map<String, Long>> blkioStat(Path file) throws IOException {
+    Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+    if (!Files.isReadable(file)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 3 && f[0].indexOf(':') > 0) {
+        out.computeIfAbsent(f[0], k -> new java.util.LinkedHashMap<>()).merge(f[1], p(f[2]), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  private String deviceName(String majMin) {
+    Path uevent = paths.sys().resolve("dev/block").resolve(majMin).resolve("uevent");
+    try {
+      if (Files.isReadable(uevent)) {
+        for (String line : Files.readAllLines(uevent, StandardCharsets.UTF_8)) {
+          if (line.startsWith("DEVNAME=")) {
+            return "/dev/" + line.substring("DEVNAME=".length()).trim();
+          }
+        }
+      }
+    } catch (IOException e) {
+      // fall back to major:minor
+    }
+    return majMin;
   }
 
   record Mount(String mountPoint, String type, String source) {}

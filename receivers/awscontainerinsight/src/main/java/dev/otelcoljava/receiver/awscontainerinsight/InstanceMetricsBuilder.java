@@ -24,6 +24,9 @@ import java.util.Map;
  *       and {@code instance_number_of_running_tasks}.
  *   <li>{@code Type=InstanceNet}, per interface ({@code interface}): {@code
  *       instance_interface_network_*}.
+ *   <li>{@code Type=InstanceDiskIO}, per block device ({@code device}): {@code
+ *       instance_diskio_io_service_bytes_read|write|sync|async|total} (bytes per second) and {@code
+ *       instance_diskio_io_serviced_*} (operations per second), the ops the source has.
  *   <li>{@code Type=InstanceFS}, per device ({@code device}, {@code fstype}): {@code
  *       instance_filesystem_usage|capacity|available} (bytes) and {@code
  *       instance_filesystem_utilization} (%).
@@ -37,6 +40,9 @@ final class InstanceMetricsBuilder {
   static final String TYPE_INSTANCE = "Instance";
   static final String TYPE_INSTANCE_FS = "InstanceFS";
   static final String TYPE_INSTANCE_NET = "InstanceNet";
+  static final String TYPE_INSTANCE_DISKIO = "InstanceDiskIO";
+  static final String SOURCES_CADVISOR = "[\"cadvisor\"]";
+  private static final String[] IO_OPS = {"Async", "Sync", "Read", "Write", "Total"};
   static final String SOURCES_INSTANCE = "[\"cadvisor\",\"/proc\",\"ecsagent\",\"calculated\"]";
   static final String SOURCES_CALCULATED = "[\"cadvisor\",\"calculated\"]";
   private static final double MILLICORES = 1000;
@@ -61,6 +67,10 @@ final class InstanceMetricsBuilder {
     }
     for (String m : new String[] {"network_rx_bytes", "network_tx_bytes", "network_total_bytes"}) {
       UNITS.put(m, "Bytes/Second");
+    }
+    for (String op : IO_OPS) {
+      UNITS.put("diskio_io_service_bytes_" + op.toLowerCase(java.util.Locale.ROOT), "Bytes/Second");
+      UNITS.put("diskio_io_serviced_" + op.toLowerCase(java.util.Locale.ROOT), "Count/Second");
     }
     UNITS.put("memory_failcnt", "Count");
     UNITS.put("number_of_running_tasks", "Count");
@@ -186,6 +196,24 @@ final class InstanceMetricsBuilder {
       }
       groups.add(g);
     }
+    // block I/O: one resource per device with both bytes and operations per second. Upstream keys
+    // its rates by metric name only, so two devices would share a rate; here each device has its own.
+    for (HostStats.DiskIo io : s.diskIo()) {
+      Group g = new Group(TYPE_INSTANCE_DISKIO, "instance_");
+      g.tags.put("device", io.device());
+      for (String op : IO_OPS) {
+        String lower = op.toLowerCase(java.util.Locale.ROOT);
+        Long b = io.serviceBytes().get(op);
+        if (b != null) {
+          g.put("diskio_io_service_bytes_" + lower, rate("io:" + io.device() + ":b:" + op, b, t, PER_SECOND));
+        }
+        Long n = io.serviced().get(op);
+        if (n != null) {
+          g.put("diskio_io_serviced_" + lower, rate("io:" + io.device() + ":n:" + op, n, t, PER_SECOND));
+        }
+      }
+      groups.add(g);
+    }
     rates.endCollection();
 
     MetricsBatch batch = new MetricsBatch();
@@ -209,7 +237,8 @@ final class InstanceMetricsBuilder {
       res.put("AutoScalingGroupName", d.autoScalingGroupName() == null ? "" : d.autoScalingGroupName());
       putIfKnown(res, "ClusterName", d.clusterName());
       putIfKnown(res, "ContainerInstanceId", d.containerInstanceId());
-      res.put("Sources", g.type.equals(TYPE_INSTANCE) ? SOURCES_INSTANCE : SOURCES_CALCULATED);
+      res.put("Sources", g.type.equals(TYPE_INSTANCE) ? SOURCES_INSTANCE
+          : g.type.equals(TYPE_INSTANCE_DISKIO) ? SOURCES_CADVISOR : SOURCES_CALCULATED);
       ResourceMetrics rm = batch.addResource(res);
       for (Map.Entry<String, Number> e : g.fields.entrySet()) {
         Metric metric = Metric.gauge(g.prefix + e.getKey());

@@ -112,6 +112,27 @@ class InstanceMetricsBuilderTest {
   }
 
   @Test
+  void diskIo_perDeviceRates_bytesAndOperations() {
+    InstanceMetricsBuilder b = new InstanceMetricsBuilder();
+    HostStats.Sample s0 = sample(0, 1, 1, 1, 1);
+    HostStats.Sample s1 = sample(1, 1, 1, 1, 1);
+    java.util.function.BiFunction<HostStats.Sample, Long, HostStats.Sample> withIo = (s, k) -> new HostStats.Sample(
+        s.timeNanos(), s.monoNanos(), s.cpu(), s.memory(), s.interfaces(), s.filesystems(),
+        List.of(new HostStats.DiskIo("/dev/nvme0n1", Map.of("Read", 1000 * k, "Write", 5000 * k),
+                Map.of("Read", 10 * k, "Write", 20 * k)),
+            new HostStats.DiskIo("/dev/nvme1n1", Map.of("Read", 7 * k), Map.of())), List.of());
+    assertThat(resources(b.build(withIo.apply(s0, 1L), 2, 8 * GIB, DECO, null), "InstanceDiskIO")).isEmpty();
+    MetricsBatch m = b.build(withIo.apply(s1, 3L), 2, 8 * GIB, DECO, null);
+    List<ResourceMetrics> io = resources(m, "InstanceDiskIO");
+    assertThat(io).extracting(r -> r.resource().getString("device")).containsExactly("/dev/nvme0n1", "/dev/nvme1n1");
+    assertThat(value(io.get(0), "instance_diskio_io_service_bytes_write")).isCloseTo(1000.0, within(1e-9));
+    assertThat(value(io.get(0), "instance_diskio_io_serviced_read")).isCloseTo(2.0, within(1e-9));
+    assertThat(value(io.get(1), "instance_diskio_io_service_bytes_read")).isCloseTo(1.4, within(1e-9));
+    assertThat(metric(io.get(0), "instance_diskio_io_service_bytes_write").unit()).isEqualTo("Bytes/Second");
+    assertThat(io.get(0).resource().getString("Sources")).isEqualTo("[\"cadvisor\"]");
+  }
+
+  @Test
   void noRunningTasks_emitsReservedCapacityButNoTaskCount_asUpstream() {
     InstanceMetricsBuilder b = new InstanceMetricsBuilder();
     MetricsBatch m = b.build(sample(0, 1, 1, 1, 1), 2, 8 * GIB, DECO, new InstanceMetricsBuilder.EcsUsage(0, 0, 0));
