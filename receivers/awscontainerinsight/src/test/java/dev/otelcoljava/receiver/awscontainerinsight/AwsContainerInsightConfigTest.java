@@ -105,6 +105,16 @@ class AwsContainerInsightConfigTest {
   }
 
   @Test
+  void factoryContract_typeNamesConfigAndLifecycle() throws Exception {
+    try (AgentAndImdsServer standIns = new AgentAndImdsServer()) {
+      Map<String, String> env = Map.of("ECS_AGENT_INTROSPECTION_ENDPOINT", standIns.baseUrl(),
+          "AWS_EC2_METADATA_SERVICE_ENDPOINT", standIns.baseUrl());
+      dev.otelcoljava.testing.FactoryContract.verify(new AwsContainerInsightReceiverFactory(env::get),
+          "collection_interval: 10s\ncontainer_orchestrator: ecs\n");
+    }
+  }
+
+  @Test
   void serviceLoader_findsFactory() {
     boolean found = false;
     for (ComponentFactory<?> f : ServiceLoader.load(ComponentFactory.class)) {
