@@ -183,6 +183,17 @@ public final class TargetMapper {
       }
     }
 
+    /**
+     * Fits the scratch arrays to this scrape's buckets (they grew by doubling: 16 slots for the
+     * usual 11 or 12 buckets); the next scrape of the group nearly always has as many.
+     */
+    void fitBuckets() {
+      if (bounds != null && buckets > 0 && bounds.length > buckets) {
+        bounds = Arrays.copyOf(bounds, buckets);
+        bucketValues = Arrays.copyOf(bucketValues, buckets);
+      }
+    }
+
     void addBucket(double boundary, double v) {
       if (bounds == null) {
         bounds = new double[8];
@@ -202,9 +213,12 @@ public final class TargetMapper {
    * small: what only a few series need is in {@link Special}.
    */
   static final class Series extends SeriesTable.Entry {
-    long lastIter;
-    /** The scrape (iter) that last appended this series and tracks it for staleness. */
-    long seenIter = -1;
+    // The scrape (iter) that last had this series, truncated to int (4 B less per sample line): a
+    // cached series is compared with the current or the previous scrape only (commit drops the
+    // series the scrape did not have), so values 2^32 scrapes apart never meet.
+    int lastIter;
+    /** The scrape (iter, truncated) that last appended this series and tracks it for staleness. */
+    int seenIter = -1;
     Role role;
     Group group;
     double boundary;
@@ -404,17 +418,17 @@ public final class TargetMapper {
       added = true;
     }
     if (s.role == Role.DROPPED) {
-      s.lastIter = iter;
+      s.lastIter = (int) iter;
       return;
     }
     if (s.special != null && s.special.failError != null) {
       throw new ScrapeException(s.special.failReason, s.special.failError);
     }
-    if (s.lastIter == iter) {
+    if (s.lastIter == (int) iter) {
       duplicates++;
       return;
     }
-    s.lastIter = iter;
+    s.lastIter = (int) iter;
     samplesPost++;
     if (sampleLimitExceeded || settings.sampleLimit() > 0 && samplesPost > settings.sampleLimit()) {
       // as Prometheus: the rest of the body is still parsed and counted (scrape_samples_scraped and
@@ -434,7 +448,7 @@ public final class TargetMapper {
       default -> {
         if (!p.hasTimestamp() || settings.trackTimestampsStaleness()) {
           seen.add(s);
-          s.seenIter = iter;
+          s.seenIter = (int) iter;
         }
         if (add(s, ts, v) && p.exemplar(exemplar)) {
           addExemplar(s.group, ts);
@@ -1071,11 +1085,11 @@ public final class TargetMapper {
   public MetricsBatch commit(Report r) {
     for (int i = 0; i < prevSeen.size(); i++) {
       Series s = prevSeen.get(i);
-      if (s.lastIter != iter) {
+      if (s.lastIter != (int) iter) {
         stale(s, scrapeTimeMs);
       }
     }
-    long current = iter;
+    int current = (int) iter;
     cache.<Series>removeIf(s -> s.lastIter != current);
     ArrayList<Series> t = prevSeen;
     prevSeen = seen;
@@ -1103,7 +1117,7 @@ public final class TargetMapper {
     active.clear();
     for (int i = 0; i < prevSeen.size(); i++) {
       Series s = prevSeen.get(i);
-      if (s.seenIter != failed) {
+      if (s.seenIter != (int) failed) {
         stale(s, scrapeTimeMs);
       }
     }
@@ -1307,6 +1321,7 @@ public final class TargetMapper {
       return p;
     }
     sortBuckets(g);
+    g.fitBuckets();
     int n = g.buckets;
     int bucketCount = n + 1;
     if (bucketCount > 1 && g.bounds[n - 1] == Double.POSITIVE_INFINITY) {
@@ -1357,6 +1372,7 @@ public final class TargetMapper {
       return p;
     }
     sortBuckets(g);
+    g.fitBuckets();
     double[] quantiles = g.buckets == 0 ? NO_BOUNDS : Arrays.copyOf(g.bounds, g.buckets);
     p.setQuantiles(quantiles, g.buckets == 0 ? NO_BOUNDS : Arrays.copyOf(g.bucketValues, g.buckets));
     if (!Arrays.equals(g.lastBounds, quantiles)) {
