@@ -121,7 +121,7 @@ public final class AwsContainerInsightReceiverFactory implements ReceiverFactory
     EcsAgentClient agentClient = new EcsAgentClient(http, agent.isEmpty() ? null : agent, timeout);
     String nodeName = config.hostName().isEmpty() ? trim(env.apply(ENV_HOST_NAME)) : config.hostName();
     return new ContainerInsightReceiver(settings, config, new HostStats(paths), imds, agentClient,
-        new TaskReservations(paths, settings.logger()), nodeName, next);
+        new TaskReservations(paths, settings.logger()), nodeName, http, next);
   }
 
   private static String trim(String s) {

@@ -47,6 +47,7 @@ final class ContainerInsightReceiver implements Receiver {
   private final EcsAgentClient agent;
   private final TaskReservations reservations;
   private final String nodeName;
+  private final java.net.http.HttpClient http;
   private final MetricsConsumer next;
   private final InstanceMetricsBuilder builder = new InstanceMetricsBuilder();
   private final RateLimitedLogger rateLimited;
@@ -64,7 +65,7 @@ final class ContainerInsightReceiver implements Receiver {
 
   ContainerInsightReceiver(CreateSettings settings, AwsContainerInsightConfig config, HostStats host,
       Ec2Metadata imds, EcsAgentClient agent, TaskReservations reservations, String nodeName,
-      MetricsConsumer next) {
+      java.net.http.HttpClient http, MetricsConsumer next) {
     this.settings = settings;
     this.config = config;
     this.host = host;
@@ -72,6 +73,7 @@ final class ContainerInsightReceiver implements Receiver {
     this.agent = agent;
     this.reservations = reservations;
     this.nodeName = nodeName;
+    this.http = http;
     this.next = next;
     this.logger = settings.logger();
     this.rateLimited = new RateLimitedLogger(logger, Duration.ofMinutes(1));
@@ -182,14 +184,16 @@ final class ContainerInsightReceiver implements Receiver {
 
   @Override
   public synchronized void shutdown(Duration timeout) throws InterruptedException {
-    if (scheduler == null) {
-      return;
+    if (scheduler != null) {
+      if (task != null) {
+        task.cancel(true);
+      }
+      scheduler.shutdownNow();
+      scheduler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler = null;
     }
-    if (task != null) {
-      task.cancel(true);
+    if (http != null) {
+      http.shutdownNow(); // the client's selector thread; a shut-down receiver is not started again
     }
-    scheduler.shutdownNow();
-    scheduler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    scheduler = null;
   }
 }
