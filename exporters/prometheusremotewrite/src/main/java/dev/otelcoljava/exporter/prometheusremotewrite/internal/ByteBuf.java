@@ -1,5 +1,8 @@
 package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,6 +11,8 @@ import java.util.Arrays;
  * reused between requests. Not thread-safe.
  */
 public final class ByteBuf {
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   byte[] buf;
   int len;
   private int[] ints = new int[32];
@@ -71,6 +76,11 @@ public final class ByteBuf {
     buf[len++] = (byte) v;
   }
 
+  /** Writes the int big-endian at {@code b[p]} (the caller has ensured room). */
+  static void putIntBE(byte[] b, int p, int v) {
+    INT_BE.set(b, p, v);
+  }
+
   void writeFixed64(long v) {
     ensure(8);
     for (int i = 0; i < 8; i++) {
@@ -83,15 +93,62 @@ public final class ByteBuf {
   }
 
   static int varintSize(long v) {
-    int n = 1;
-    while ((v & ~0x7FL) != 0) {
-      n++;
-      v >>>= 7;
-    }
-    return n;
+    // 1 for 0, else ceil(significant bits / 7); 10 for negative values.
+    return (64 - Long.numberOfLeadingZeros(v) + 6) / 7 + (v == 0 ? 1 : 0);
   }
 
-  /** UTF-8 length without encoding. */
+  /** Writes the varint at {@code b[p]} (the caller has ensured room); returns the position after it. */
+  static int putVarint(byte[] b, int p, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    return p;
+  }
+
+  /** Writes the double little-endian at {@code b[p]} (the caller has ensured room). */
+  static void putDouble(byte[] b, int p, double d) {
+    LONG_LE.set(b, p, Double.doubleToRawLongBits(d));
+  }
+
+  /**
+   * Writes the string's {@code utf8Len} UTF-8 bytes at {@code b[p]} (the caller has ensured room and
+   * measured the length); returns the position after them. An all-ASCII string is copied without
+   * allocating. (A UTF-8 length equal to the string's length is not enough: an unpaired surrogate
+   * is one char and one byte, {@code ?}.)
+   */
+  static int putUtf8(byte[] b, int p, String s, int utf8Len) {
+    if (utf8Len == s.length() && isAscii(s)) {
+      return putAscii(b, p, s, utf8Len);
+    }
+    byte[] u = s.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(u, 0, b, p, u.length);
+    return p + u.length;
+  }
+
+  /** Writes the {@code n} chars of an all-ASCII string at {@code b[p]}; returns the position after them. */
+  @SuppressWarnings("deprecation")
+  static int putAscii(byte[] b, int p, String s, int n) {
+    // The one JDK method that copies chars as bytes without allocating (an array copy for Latin-1
+    // strings); its deprecation is about chars above 0xFF, which the caller has ruled out.
+    s.getBytes(0, n, b, p);
+    return p + n;
+  }
+
+  static boolean isAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * UTF-8 length without encoding, as {@code s.getBytes(UTF_8)} encodes it (and protobuf-java, which
+   * falls back to it): a surrogate pair is 4 bytes, an unpaired surrogate becomes {@code ?} (1 byte).
+   */
   static int utf8Length(String s) {
     int n = s.length();
     int bytes = n;
@@ -100,38 +157,21 @@ public final class ByteBuf {
       if (c >= 0x80) {
         if (c < 0x800) {
           bytes += 1;
+        } else if (!Character.isSurrogate(c)) {
+          bytes += 2;
         } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
           bytes += 2;
           i++;
-        } else {
-          bytes += 2;
         }
       }
     }
     return bytes;
   }
 
-  /** Writes the string's UTF-8 bytes (the caller has written the length). */
+  /** Writes the string's UTF-8 bytes (the caller has measured them and written the length). */
   void writeUtf8(String s, int utf8Len) {
     ensure(utf8Len);
-    if (utf8Len == s.length()) {
-      asciiBytes(s, utf8Len);
-    } else {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      System.arraycopy(b, 0, buf, len, b.length);
-      len += b.length;
-    }
-  }
-
-  /**
-   * Copies an all-ASCII string's chars as bytes. String.getBytes(int, int, byte[], int) is the one
-   * JDK method that does this without allocating (an array copy for Latin-1 strings); its
-   * deprecation is about non-Latin-1 chars, which the caller has ruled out.
-   */
-  @SuppressWarnings("deprecation")
-  private void asciiBytes(String s, int n) {
-    s.getBytes(0, n, buf, len);
-    len += n;
+    len = putUtf8(buf, len, s, utf8Len);
   }
 
   static long zigzag64(long v) {

@@ -18,17 +18,14 @@ public final class Payload {
     for (int i = 0, n = series.size(); i < n; i++) {
       PromSeries s = series.get(i);
       // The series is written straight after its 12-byte header; the length is patched in after.
-      putInt(out, s.hash);
-      putInt(out, s.sampleCount + (s.histograms == null ? 0 : s.histograms.size()));
-      int lengthAt = out.len;
-      putInt(out, 0);
+      out.ensure(12);
+      int lengthAt = out.len + 8;
+      ByteBuf.putIntBE(out.buf, out.len, s.hash);
+      ByteBuf.putIntBE(out.buf, out.len + 4, s.sampleCount + (s.histograms == null ? 0 : s.histograms.size()));
+      out.len += 12;
       int start = out.len;
       WireEncoder.writeSeries(s, out);
-      int l = out.len - start;
-      out.buf[lengthAt] = (byte) (l >>> 24);
-      out.buf[lengthAt + 1] = (byte) (l >>> 16);
-      out.buf[lengthAt + 2] = (byte) (l >>> 8);
-      out.buf[lengthAt + 3] = (byte) l;
+      ByteBuf.putIntBE(out.buf, lengthAt, out.len - start);
     }
     return series.size();
   }

@@ -12,16 +12,24 @@ public final class PromSeries {
   final String[] names;
   final String[] values;
   final int hash;
+  /**
+   * The size of the encoded labels when every label name and value is ASCII (each string's UTF-8
+   * length is then its length, and the encoder copies its chars without measuring them), else -1.
+   * Found by the same pass over the chars that computes the hash ({@link
+   * SeriesSet#labelsHashAndSize}).
+   */
+  final int asciiLabelsSize;
   long[] timestamps = new long[1];
   double[] sampleValues = new double[1];
   int sampleCount;
   List<NativeHistogram> histograms;
   List<PromExemplar> exemplars;
 
-  PromSeries(String[] names, String[] values, int hash) {
+  PromSeries(String[] names, String[] values, int hash, int asciiLabelsSize) {
     this.names = names;
     this.values = values;
     this.hash = hash;
+    this.asciiLabelsSize = asciiLabelsSize;
   }
 
   /** A stable hash of the labels (the same in every process), used to pick the shard. */

@@ -13,16 +13,25 @@ public final class WireEncoder {
 
   /** Appends {@code WriteRequest.timeseries} (field 1) for the series. */
   public static void writeSeries(PromSeries s, ByteBuf out) {
-    // UTF-8 lengths of names (even slots) and values (odd slots), in the buffer's reused scratch.
-    int[] lens = out.scratchInts(2 * s.names.length);
-    int size = 0;
-    for (int i = 0; i < s.names.length; i++) {
-      int nl = ByteBuf.utf8Length(s.names[i]);
-      int vl = ByteBuf.utf8Length(s.values[i]);
-      lens[2 * i] = nl;
-      lens[2 * i + 1] = vl;
-      int l = labelSize(nl, vl);
-      size += 1 + ByteBuf.varintSize(l) + l;
+    String[] names = s.names;
+    String[] values = s.values;
+    // All-ASCII labels (the translation's pass over the chars found it, and their encoded size):
+    // each string's UTF-8 length is its length, and the strings are read once, when copied.
+    // Otherwise the UTF-8 lengths of names (even slots) and values (odd slots), in the buffer's
+    // reused scratch.
+    int size = s.asciiLabelsSize;
+    int[] lens = null;
+    if (size < 0) {
+      lens = out.scratchInts(2 * names.length);
+      size = 0;
+      for (int i = 0; i < names.length; i++) {
+        int nl = ByteBuf.utf8Length(names[i]);
+        int vl = ByteBuf.utf8Length(values[i]);
+        lens[2 * i] = nl;
+        lens[2 * i + 1] = vl;
+        int l = labelSize(nl, vl);
+        size += 1 + ByteBuf.varintSize(l) + l;
+      }
     }
     for (int i = 0; i < s.sampleCount; i++) {
       int l = sampleSize(s.sampleValues[i], s.timestamps[i]);
@@ -38,26 +47,45 @@ public final class WireEncoder {
       int l = histogramSize(h);
       size += 1 + ByteBuf.varintSize(l) + l;
     }
+    // The labels and samples, the bulk of the bytes, are written with the array and position in
+    // locals (the room is ensured once here).
     out.ensure(size + 6);
-    out.writeByte(0x0A);
-    out.writeVarint(size);
-    for (int i = 0; i < s.names.length; i++) {
-      writeLabel(out, 0x0A, s.names[i], lens[2 * i], s.values[i], lens[2 * i + 1]);
+    byte[] b = out.buf;
+    int p = out.len;
+    b[p++] = 0x0A;
+    p = ByteBuf.putVarint(b, p, size);
+    for (int i = 0; i < names.length; i++) {
+      int nl = lens == null ? names[i].length() : lens[2 * i];
+      int vl = lens == null ? values[i].length() : lens[2 * i + 1];
+      b[p++] = 0x0A;
+      p = ByteBuf.putVarint(b, p, labelSize(nl, vl));
+      if (nl > 0) {
+        b[p++] = 0x0A;
+        p = ByteBuf.putVarint(b, p, nl);
+        p = lens == null ? ByteBuf.putAscii(b, p, names[i], nl) : ByteBuf.putUtf8(b, p, names[i], nl);
+      }
+      if (vl > 0) {
+        b[p++] = 0x12;
+        p = ByteBuf.putVarint(b, p, vl);
+        p = lens == null ? ByteBuf.putAscii(b, p, values[i], vl) : ByteBuf.putUtf8(b, p, values[i], vl);
+      }
     }
     for (int i = 0; i < s.sampleCount; i++) {
       double v = s.sampleValues[i];
       long t = s.timestamps[i];
-      out.writeByte(0x12);
-      out.writeVarint(sampleSize(v, t));
+      b[p++] = 0x12;
+      b[p++] = (byte) sampleSize(v, t); // at most 20
       if (Double.doubleToRawLongBits(v) != 0) {
-        out.writeByte(0x09);
-        out.writeDouble(v);
+        b[p++] = 0x09;
+        ByteBuf.putDouble(b, p, v);
+        p += 8;
       }
       if (t != 0) {
-        out.writeByte(0x10);
-        out.writeVarint(t);
+        b[p++] = 0x10;
+        p = ByteBuf.putVarint(b, p, t);
       }
     }
+    out.len = p;
     for (PromSeries.PromExemplar e : exemplars) {
       out.writeByte(0x1A);
       out.writeVarint(exemplarSize(e));
@@ -80,7 +108,8 @@ public final class WireEncoder {
     }
   }
 
-  private static int labelSize(int nameLen, int valueLen) {
+  /** The size of a {@code Label} message with names and values of these UTF-8 lengths. */
+  static int labelSize(int nameLen, int valueLen) {
     int s = 0;
     if (nameLen > 0) {
       s += 1 + ByteBuf.varintSize(nameLen) + nameLen;
