@@ -82,12 +82,10 @@ class EcsInstanceMetricsMotoTest {
       service.start();
       String selfMetrics;
       try {
-        long deadline = System.nanoTime() + 40_000_000_000L;
-        while (standIns.hits(AgentAndImdsServer.TASKS) < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
+        // two collections handed on: the receiver's accepted points grow twice
+        double first = awaitAccepted(service, 0);
+        awaitAccepted(service, first);
         assertThat(standIns.hits(AgentAndImdsServer.TASKS)).as("collections").isGreaterThanOrEqualTo(2);
-        Thread.sleep(300); // the second collection hands its batch on after reading /v1/tasks
         selfMetrics = service.scrapeMetrics();
       } finally {
         service.shutdown();
@@ -148,6 +146,21 @@ class EcsInstanceMetricsMotoTest {
       System.clearProperty("aws.region");
       TestSupport.deleteTree(sys);
     }
+  }
+
+  /** Waits (up to 40 s) until the receiver's accepted points exceed {@code above}; returns them. */
+  private static double awaitAccepted(Service service, double above) throws InterruptedException {
+    long deadline = System.nanoTime() + 40_000_000_000L;
+    double v = 0;
+    while (System.nanoTime() < deadline) {
+      v = dev.otelcoljava.testing.SelfMetrics.parse(service.scrapeMetrics())
+          .sum("otelcol_receiver_accepted_metric_points", "receiver", "awscontainerinsightreceiver");
+      if (v > above) {
+        return v;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("accepted points stayed at " + v + " (expected more than " + above + ")");
   }
 
   private static Set<String> minus(Set<String> s, String x) {
