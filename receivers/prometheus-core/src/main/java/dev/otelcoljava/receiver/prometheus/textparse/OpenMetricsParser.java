@@ -203,7 +203,7 @@ final class OpenMetricsParser extends ParserBase {
     labelCount = 0;
     if (pos < len && b[pos] == '{') {
       pos++;
-      labelCount = parseLabels(false);
+      parseLabels(false); // addLabel counts the non-empty ones in labelCount
     }
     seriesEnd = pos;
     value = floatToken("metric");
@@ -396,7 +396,8 @@ final class OpenMetricsParser extends ParserBase {
         eo[k + 2] = vs;
         eo[k + 3] = ve;
       } else {
-        labelCount = count;
+        // Not labelCount = count: a label with an empty value is dropped by addLabel, so the
+        // stored labels can be fewer than the labels read (the rest of lo is a previous series').
         addLabel(ns, ne, vs, ve);
       }
       count++;
