@@ -44,6 +44,12 @@ final class Yaml {
   static Object parse(String text) throws ParseException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
+    // SnakeYAML applies its size limit only after scanning, and scans one long scalar in
+    // quadratic time: a 6 MB value took 50 s to be refused. Refuse an oversized document first.
+    int limit = options.getCodePointLimit();
+    if (text.length() > limit && text.codePointCount(0, text.length()) > limit) {
+      throw new ParseException("The incoming YAML document exceeds the limit: " + limit + " code points.");
+    }
     org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(
         new CoreConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options,
         new CoreResolver());
@@ -62,7 +68,21 @@ final class Yaml {
       String m = String.valueOf(e.getMessage());
       int nl = m.indexOf('\n');
       throw new ParseException(nl < 0 ? m : m.substring(0, nl));
+    } catch (ClassCastException e) {
+      // SnakeYAML's constructors cast the node an explicit tag names (`!!map`, `!!seq`, `!!set`,
+      // `!!omap`, ...) without checking its kind: `k: !!map x` ends in a ClassCastException.
+      throw new ParseException("an explicit tag does not fit its value (" + nodeKinds(e.getMessage()) + ")");
     }
+  }
+
+  /** "a scalar where the tag needs a mapping" from a ClassCastException between SnakeYAML node classes. */
+  private static String nodeKinds(String cce) {
+    java.util.regex.Matcher m = Pattern.compile("nodes\\.(\\w+)Node cannot be cast to class org\\.yaml\\.snakeyaml\\.nodes\\.(\\w+)Node")
+        .matcher(String.valueOf(cce));
+    if (m.find()) {
+      return "a " + m.group(1).toLowerCase(java.util.Locale.ROOT) + " where the tag needs a " + m.group(2).toLowerCase(java.util.Locale.ROOT);
+    }
+    return "e.g. !!map or !!seq on a value of another kind";
   }
 
   /**

@@ -1,0 +1,49 @@
+package dev.otelcoljava.runtime.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Inputs that {@link ConfigLoaderFuzzTest} once found failing, kept as plain tests. */
+class ConfigLoaderFuzzRegressionTest {
+  /**
+   * A 6 MB value: SnakeYAML scanned the whole scalar (quadratic, ~50 s) before applying its 3M
+   * code point limit. Now refused up front, with SnakeYAML's message. (The bound only tells a hang
+   * from an answer; the check itself takes milliseconds.)
+   */
+  @Test
+  void oversizedDocument_refusedBeforeScanning() {
+    String yaml = "exporters:\n  testexp:\n    k: \"" + "x".repeat(6_000_000) + "\"\n";
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+        assertThatThrownBy(() -> ConfigResolver.resolve(List.of("env:C"), EnvLookup.of(Map.of("C", yaml)), false))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("env:C")
+            .hasMessageContaining("exceeds the limit: 3145728 code points"));
+  }
+
+  /** Just under the limit in characters but over it in code points is impossible; at the limit, the document still parses. */
+  @Test
+  void documentAtTheLimit_stillParses() throws Exception {
+    String yaml = "k: [" + "1,".repeat(100_000) + "1]\n";
+    assertThat(Yaml.parse(yaml)).isInstanceOf(Map.class);
+  }
+
+  /** `!!map` on a scalar made SnakeYAML throw a ClassCastException, which escaped the loader. */
+  @Test
+  void explicitTagOnTheWrongKindOfNode_configError() {
+    for (String yaml : List.of("!!map", "receivers: !!map x\n", "receivers: !!seq {a: 1}\n", "k: !!set [a]\n")) {
+      assertThatThrownBy(() -> ConfigResolver.resolve(List.of("env:C"), EnvLookup.of(Map.of("C", yaml)), false))
+          .as(yaml)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("env:C")
+          .hasMessageContaining("an explicit tag does not fit its value");
+    }
+    assertThatThrownBy(() -> Yaml.parse("receivers: !!map x\n")).hasMessage(
+        "an explicit tag does not fit its value (a scalar where the tag needs a mapping)");
+  }
+}
