@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *   <li>Names must match {@code ^[a-zA-Z_][a-zA-Z0-9_]*$}; an unset variable gives "" and a warning.
  *   <li>A value made of exactly one reference takes the YAML type of what it expands to (a number,
  *       a boolean, even a map); inside a longer string the text is substituted.
- *   <li>The innermost-first search is repeated until nothing changes, at most 1000 times.
+ *   <li>The innermost-first search is repeated until nothing changes, at most 1000 times, and a
+ *       string stops expanding when it grows past 4 Mi characters (self-referencing variables).
  *   <li>A reference preceded by an odd number of {@code $} is escaped; finally every {@code $$}
  *       becomes {@code $}. A bare {@code $VAR} is left alone (otelcol since v0.107).
  * </ul>
@@ -35,6 +36,8 @@ final class ConfigExpander {
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]+$");
   private static final int MAX_STEPS = 1000;
   private static final int MAX_NESTED = 100;
+  /** Longer than any config document SnakeYAML reads (3M code points). */
+  private static final int MAX_EXPANDED_CHARS = 4 << 20;
 
   private final EnvLookup env;
   private final List<String> warnings;
@@ -88,6 +91,13 @@ final class ConfigExpander {
         }
       } else {
         cur = s.replace(uri, asText(retrieve(uri, path), uri, path));
+        if (((String) cur).length() > MAX_EXPANDED_CHARS) {
+          // B="${env:A}${env:B}", A="${env:B}" doubles the text at every step: stop before the
+          // 1000 steps exhaust the memory.
+          throw new ConfigException(
+              "", (path.isEmpty() ? "" : path + ": ") + "expanded value longer than " + MAX_EXPANDED_CHARS
+                  + " characters: the references expand into themselves");
+        }
       }
     }
     throw new ConfigException(

@@ -46,4 +46,18 @@ class ConfigLoaderFuzzRegressionTest {
     assertThatThrownBy(() -> Yaml.parse("receivers: !!map x\n")).hasMessage(
         "an explicit tag does not fit its value (a scalar where the tag needs a mapping)");
   }
+
+  /**
+   * Variables whose values reference each other so that the text doubles at every expansion step:
+   * the 1000 steps ran out of memory. Now a clean error naming the path.
+   */
+  @Test
+  void selfReferencingVariables_cleanErrorNotMemoryExhaustion() {
+    Map<String, String> env = Map.of("A", "${env:B}", "B", "${env:A}${env:B}",
+        "C", "exporters:\n  x:\n    endpoint: http://${env:B}/write\n");
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+        assertThatThrownBy(() -> ConfigResolver.resolve(List.of("env:C"), EnvLookup.of(env), false))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("exporters::x::endpoint: expanded value longer than 4194304 characters"));
+  }
 }
