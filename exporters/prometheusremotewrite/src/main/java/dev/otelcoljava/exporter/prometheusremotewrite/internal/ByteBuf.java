@@ -16,6 +16,13 @@ public final class ByteBuf {
   byte[] buf;
   int len;
   private int[] ints = new int[32];
+  // The labels of the series WireEncoder wrote last into this buffer, and where each label's bytes
+  // start in it (one more entry: where they end), so that labels shared with the next series (the
+  // same String objects) are copied from there; cleared by reset() (the bytes are then gone).
+  String[] lastNames;
+  String[] lastValues;
+  int[] lastStarts = new int[16];
+  int[] nextStarts = new int[16];
 
   public ByteBuf(int capacity) {
     buf = new byte[Math.max(16, capacity)];
@@ -36,6 +43,13 @@ public final class ByteBuf {
 
   public void reset() {
     len = 0;
+    forgetLabels();
+  }
+
+  /** Forgets the last series' labels (their bytes may be overwritten, or to hold no references). */
+  void forgetLabels() {
+    lastNames = null;
+    lastValues = null;
   }
 
   public void ensure(int extra) {

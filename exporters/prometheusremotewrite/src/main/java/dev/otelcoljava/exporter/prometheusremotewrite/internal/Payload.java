@@ -27,6 +27,7 @@ public final class Payload {
       WireEncoder.writeSeries(s, out);
       ByteBuf.putIntBE(out.buf, lengthAt, out.len - start);
     }
+    out.forgetLabels(); // no references to the batch's strings kept in the (reused) buffer
     return series.size();
   }
 

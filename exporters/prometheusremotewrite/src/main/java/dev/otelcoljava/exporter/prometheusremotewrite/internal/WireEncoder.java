@@ -54,20 +54,25 @@ public final class WireEncoder {
     int p = out.len;
     b[p++] = 0x0A;
     p = ByteBuf.putVarint(b, p, size);
-    for (int i = 0; i < names.length; i++) {
-      int nl = lens == null ? names[i].length() : lens[2 * i];
-      int vl = lens == null ? values[i].length() : lens[2 * i + 1];
-      b[p++] = 0x0A;
-      p = ByteBuf.putVarint(b, p, labelSize(nl, vl));
-      if (nl > 0) {
+    if (lens == null) {
+      p = writeAsciiLabels(b, p, names, values, out);
+    } else {
+      out.forgetLabels();
+      for (int i = 0; i < names.length; i++) {
+        int nl = lens[2 * i];
+        int vl = lens[2 * i + 1];
         b[p++] = 0x0A;
-        p = ByteBuf.putVarint(b, p, nl);
-        p = lens == null ? ByteBuf.putAscii(b, p, names[i], nl) : ByteBuf.putUtf8(b, p, names[i], nl);
-      }
-      if (vl > 0) {
-        b[p++] = 0x12;
-        p = ByteBuf.putVarint(b, p, vl);
-        p = lens == null ? ByteBuf.putAscii(b, p, values[i], vl) : ByteBuf.putUtf8(b, p, values[i], vl);
+        p = ByteBuf.putVarint(b, p, labelSize(nl, vl));
+        if (nl > 0) {
+          b[p++] = 0x0A;
+          p = ByteBuf.putVarint(b, p, nl);
+          p = ByteBuf.putUtf8(b, p, names[i], nl);
+        }
+        if (vl > 0) {
+          b[p++] = 0x12;
+          p = ByteBuf.putVarint(b, p, vl);
+          p = ByteBuf.putUtf8(b, p, values[i], vl);
+        }
       }
     }
     for (int i = 0; i < s.sampleCount; i++) {
@@ -106,6 +111,67 @@ public final class WireEncoder {
       out.writeVarint(histogramSize(h));
       writeHistogram(out, h);
     }
+  }
+
+  /**
+   * Writes all-ASCII labels at {@code b[p]}; returns the position after them. A run of labels that
+   * are the same String objects, at the same places, as the previous series' in this buffer (the
+   * metric name, resource and external labels of consecutive series usually are) is copied from
+   * that series' bytes in one go: the same strings encode to the same bytes.
+   */
+  private static int writeAsciiLabels(byte[] b, int p, String[] names, String[] values, ByteBuf out) {
+    int n = names.length;
+    String[] ln = out.lastNames;
+    String[] lv = out.lastValues;
+    int[] ls = out.lastStarts;
+    int[] starts = out.nextStarts;
+    if (starts.length < n + 1) {
+      starts = new int[Math.max(n + 1, 2 * starts.length)];
+    }
+    int shared = ln == null ? 0 : Math.min(n, ln.length);
+    int i = 0;
+    while (i < n) {
+      String name = names[i];
+      String value = values[i];
+      if (i < shared && name == ln[i] && value == lv[i]) {
+        int j = i + 1;
+        while (j < shared && names[j] == ln[j] && values[j] == lv[j]) {
+          j++;
+        }
+        // ls[j]: where the previous series' label j starts, or its labels end.
+        int from = ls[i];
+        for (int k = i; k < j; k++) {
+          starts[k] = p + ls[k] - from;
+        }
+        int len = ls[j] - from;
+        System.arraycopy(b, from, b, p, len); // earlier bytes of this buffer: no overlap
+        p += len;
+        i = j;
+        continue;
+      }
+      starts[i] = p;
+      int nl = name.length();
+      int vl = value.length();
+      b[p++] = 0x0A;
+      p = ByteBuf.putVarint(b, p, labelSize(nl, vl));
+      if (nl > 0) {
+        b[p++] = 0x0A;
+        p = ByteBuf.putVarint(b, p, nl);
+        p = ByteBuf.putAscii(b, p, name, nl);
+      }
+      if (vl > 0) {
+        b[p++] = 0x12;
+        p = ByteBuf.putVarint(b, p, vl);
+        p = ByteBuf.putAscii(b, p, value, vl);
+      }
+      i++;
+    }
+    starts[n] = p;
+    out.lastNames = names;
+    out.lastValues = values;
+    out.lastStarts = starts;
+    out.nextStarts = ls;
+    return p;
   }
 
   /** The size of a {@code Label} message with names and values of these UTF-8 lengths. */

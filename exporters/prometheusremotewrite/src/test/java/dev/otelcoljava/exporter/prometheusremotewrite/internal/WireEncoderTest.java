@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The encoder's bytes against protobuf-java's generated classes for random series: ASCII labels
  * (the fast path: lengths and label sizes found by the translation's hash pass) and labels with
  * Latin-1, multi-byte, surrogate-pair, unpaired-surrogate and NUL chars (the measuring path), long
- * values (two-byte length varints), empty names and values, exemplars, and special sample values.
+ * values (two-byte length varints), empty names and values, labels that are the previous series'
+ * String objects (copied from its bytes), exemplars, and special sample values.
  */
 class WireEncoderTest {
   // Chars picked to cover every UTF-8 length and the edges of each: ASCII (NUL, DEL), Latin-1,
@@ -42,6 +43,8 @@ class WireEncoderTest {
       SeriesSet set = new SeriesSet();
       List<PromSeries> slow = new ArrayList<>();
       int n = 1 + rnd.nextInt(8);
+      String[] prevNames = new String[0];
+      String[] prevValues = new String[0];
       for (int k = 0; k < n; k++) {
         int labels = 1 + rnd.nextInt(12);
         String[] names = new String[labels];
@@ -50,7 +53,16 @@ class WireEncoderTest {
           // Empty names and values too; the first name differs per series (no two series merge).
           names[i] = (i == 0 ? "s" + k : "") + randomString(rnd, rnd.nextInt(20), asciiOnly);
           values[i] = randomString(rnd, rnd.nextInt(rnd.nextInt(10) == 0 ? 400 : 40), asciiOnly);
+          // Often the previous series' String objects, at the same place (copied from its bytes)
+          // or one place off (not the same label there: encoded again).
+          int from = rnd.nextInt(5) == 0 ? i + 1 : i;
+          if (i > 0 && from < prevNames.length && rnd.nextInt(3) > 0) {
+            names[i] = prevNames[from];
+            values[i] = rnd.nextInt(4) > 0 ? prevValues[from] : values[i];
+          }
         }
+        prevNames = names;
+        prevValues = values;
         PromSeries s = set.series(names, values);
         // The same labels without the translation's ASCII result: every string measured.
         PromSeries m = new PromSeries(names, values, s.hash, -1);
