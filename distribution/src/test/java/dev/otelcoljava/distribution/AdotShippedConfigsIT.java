@@ -29,6 +29,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import dev.otelcoljava.testing.peers.VictoriaMetrics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,16 +63,22 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * {@link #REFUSED_OTHERWISE}.
  *
  * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (the Fargate
- * task metadata endpoint; a SigV4-checking remote-write endpoint reached by AMP's real host name,
- * which the collector's own {@code /etc/hosts} maps to 127.0.0.1 through {@link PodNamespace};
- * moto's CloudWatch Logs through {@code AWS_ENDPOINT_URL}; the collector's own metrics as the
- * scrape target), becomes healthy, logs no error, and exits 0 on SIGTERM. Where the config has an
- * OTLP/HTTP receiver, an application metric is sent to it before SIGTERM, and the batch flushed at
- * shutdown must arrive: SigV4-signed at the remote-write endpoint, or as an EMF event in moto
- * carrying the ECS task's ARN from resource detection. Only the listeners move: health_check,
- * self-metrics and OTLP endpoints go from 0.0.0.0 fixed ports to free 127.0.0.1 ports through extra
- * {@code --config=yaml:} sources.
+ * task metadata endpoint from the AWS docs' example; a SigV4-checking remote-write endpoint reached
+ * by AMP's real host name, which the collector's own {@code /etc/hosts} maps to 127.0.0.1 through
+ * {@link PodNamespace}, in front of a real VictoriaMetrics; moto's CloudWatch Logs through {@code
+ * AWS_ENDPOINT_URL}; the collector's own metrics as the scrape target), becomes healthy and runs
+ * for at least {@link #MIN_RUN} before SIGTERM, then exits 0 having logged no error. While it
+ * runs, the 8 ECS task metrics its {@code filter} keeps (collected every 20 s, not batched) must
+ * arrive SigV4-signed in VictoriaMetrics with the task's ARN. What the 60 s batch processors hold
+ * is flushed at shutdown and must arrive too: the application metric sent to an OTLP/HTTP
+ * receiver (in VictoriaMetrics, or as an EMF event in moto carrying the ECS task's ARN from
+ * resource detection), and for {@code ecs-amp-prometheus.yaml} the series its {@code prometheus}
+ * receiver scraped ({@code up} 1 for job {@code otel-collector} and the self-metrics). Only the
+ * listeners move: health_check, self-metrics and OTLP endpoints go from 0.0.0.0 fixed ports to free
+ * 127.0.0.1 ports through extra {@code --config=yaml:} sources; so the runs, each with its own
+ * stand-ins, go at the same time, started before the validate tests and overlapping them.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdotShippedConfigsIT {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String ACCESS_KEY = "AKIDADOTCONFIGTEST";
@@ -200,19 +219,101 @@ class AdotShippedConfigsIT {
     }
   }
 
+  /** Minimum time each run spends between healthy and SIGTERM. */
+  static final Duration MIN_RUN = Duration.ofSeconds(30);
+
+  /**
+   * The 8 ECS task metrics that the configs' {@code filter} keeps, as remote write names them
+   * (the same names as in {@link EcsSidecarIT}).
+   */
+  static final List<String> ECS_TASK_SERIES = List.of("ecs_task_memory_utilized_MiB", "ecs_task_memory_reserved_MiB",
+      "ecs_task_cpu_utilized_None", "ecs_task_cpu_reserved_None", "ecs_task_network_rate_rx_Bytes_per_Second",
+      "ecs_task_network_rate_tx_Bytes_per_Second", "ecs_task_storage_read_bytes_Bytes", "ecs_task_storage_write_bytes_Bytes");
+
+  private ExecutorService runPool;
+  private final Map<String, Future<?>> runs = new ConcurrentHashMap<>();
+
+  /** Counted down by each run once its collector is healthy (or has failed). */
+  private CountDownLatch healthyOrFailed;
+
+  /**
+   * Starts every run at once in the background (their listeners are all on free ports, and each
+   * run has its own stand-ins), so that the 30 s runs overlap each other and the validate tests.
+   * Returns once every collector is healthy: the validate tests' JVMs then do not compete with
+   * the collectors' start-up, when the resource detectors have 5 s to answer.
+   */
+  @BeforeAll
+  void startRuns(@TempDir Path runsDir) throws Exception {
+    List<String> names = runnable().toList();
+    runPool = Executors.newFixedThreadPool(names.size());
+    healthyOrFailed = new CountDownLatch(names.size());
+    for (String name : names) {
+      Path dir = runsDir.resolve(name.replace('/', '_'));
+      runs.put(name, runPool.submit(() -> {
+        try {
+          runConfig(name, dir);
+        } finally {
+          healthyOrFailed(name);
+        }
+        return null;
+      }));
+    }
+    healthyOrFailed.await(3, TimeUnit.MINUTES);
+  }
+
+  private final Set<String> healthyOrFailedRuns = ConcurrentHashMap.newKeySet();
+
+  private void healthyOrFailed(String name) {
+    if (healthyOrFailedRuns.add(name)) {
+      healthyOrFailed.countDown();
+    }
+  }
+
+  @AfterAll
+  void stopRuns() {
+    if (runPool != null) {
+      runPool.shutdownNow();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("runnable")
-  void run_startsHealthyWithoutErrorsAndExitsZeroOnSigterm(String name, @TempDir Path dir) throws Exception {
+  void run_dataFlowsEndToEndForThirtySecondsThenExitsZeroOnSigterm(String name) throws Throwable {
+    await(runs.get(name), Duration.ofMinutes(6));
+  }
+
+  /** Waits for a background run and rethrows what failed it. */
+  static void await(Future<?> run, Duration timeout) throws Throwable {
+    try {
+      run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * One config: started against its stand-ins, healthy, then at least {@link #MIN_RUN} of work
+   * (the ECS task metrics collected every 20 s arrive SigV4-signed in VictoriaMetrics while it
+   * runs), then SIGTERM: exit 0, no error line, and what the batch processors held until
+   * shutdown (an application's OTLP metric, the collector's own scraped series) at the far end.
+   */
+  void runConfig(String name, Path dir) throws Exception {
+    Files.createDirectories(dir);
     Path file = configDir().resolve(name);
     JsonNode config = YAML.readTree(Files.readString(file));
     assertThat(pipelines(config).keySet()).allMatch(AdotShippedConfigsIT::isMetrics);
     Set<String> exporterTypes = new LinkedHashSet<>();
     config.path("exporters").fieldNames().forEachRemaining(id -> exporterTypes.add(id.contains("/") ? id.substring(0, id.indexOf('/')) : id));
+    Set<String> receiverTypes = new LinkedHashSet<>();
+    config.path("receivers").fieldNames().forEachRemaining(id -> receiverTypes.add(id.contains("/") ? id.substring(0, id.indexOf('/')) : id));
+    boolean remoteWrite = exporterTypes.contains("prometheusremotewrite");
     Path ecs = SharedFiles.fixtures().resolve("ecs/aws-docs-v4-fargate");
     String taskArn = YAML.readTree(Files.readString(ecs.resolve("task_metadata.json"))).path("TaskARN").asText();
-    try (RemoteWriteSink backend = RemoteWriteSink.start();
+    try (VictoriaMetrics vm = remoteWrite ? VictoriaMetrics.start(dir.resolve("vm")) : null;
+        RemoteWriteSink backend = remoteWrite ? RemoteWriteSink.forwardingTo(vm.remoteWriteUrl()) : RemoteWriteSink.start();
         SigV4VerifyingProxy amp = SigV4VerifyingProxy.start(backend.url(""), ACCESS_KEY, SECRET_KEY).expectScope("aps", "us-west-2");
-        EcsMetadataServer task = EcsMetadataServer.start(ecs.resolve("task_metadata.json"), ecs.resolve("task_stats.json"))
+        EcsMetadataServer task = EcsMetadataServer.start().task(EcsMetadataServer.read(ecs.resolve("task_metadata.json")))
+            .stats(EcsSidecarIT.fargateStats()) // the docs' one stats entry, keyed to the task's container
             .container(EcsMetadataServer.read(ecs.resolve("container_metadata.json")));
         MotoServer moto = exporterTypes.contains("awsemf") ? MotoServer.start(dir.resolve("moto")) : null) {
       int health = FreePorts.find();
@@ -243,7 +344,10 @@ class AdotShippedConfigsIT {
       }
       cmd = PodNamespace.wrap(cmd, null, PodNamespace.hosts(dir, List.of(AMP_HOST)));
       try (ExternalProcess p = ExternalProcess.start("otelcol-java", cmd, dir, env)) {
-        p.awaitHttpOk("http://127.0.0.1:" + health + "/", Duration.ofSeconds(60));
+        long started = System.nanoTime();
+        p.awaitHttpOk("http://127.0.0.1:" + health + "/", Duration.ofSeconds(90));
+        long healthy = System.nanoTime();
+        healthyOrFailed(name);
         for (int port : otlpPorts.values()) {
           try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000); // the OTLP receiver listens
@@ -257,10 +361,26 @@ class AdotShippedConfigsIT {
               HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).as("OTLP/HTTP answer: " + r.body()).isEqualTo(200);
         }
-        Thread.sleep(2000);
+        // While it runs: the task metrics (collected every 20 s, no batching) arrive signed.
+        boolean taskMetrics = receiverTypes.contains("awsecscontainermetrics") && remoteWrite;
+        long deadline = healthy + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() - healthy < MIN_RUN.toNanos()
+            || (taskMetrics && seriesNames(vm, "{__name__=~\"ecs_task_.*\"}").size() < ECS_TASK_SERIES.size())) {
+          assertThat(p.process().isAlive()).as("still running; log:\n" + p.tail()).isTrue();
+          assertThat(System.nanoTime()).as(name + ": ECS task series in VictoriaMetrics within 90 s: "
+              + (vm == null ? "" : seriesNames(vm, "{__name__=~\"ecs_task_.*\"}")) + "; log:\n" + p.tail()).isLessThan(deadline);
+          Thread.sleep(1000);
+        }
+        if (taskMetrics) {
+          assertTaskSeries(vm, taskArn);
+        }
         assertThat(p.process().isAlive()).as("still running; log:\n" + p.tail()).isTrue();
+        long ran = System.nanoTime() - healthy;
         p.terminate();
         int code = p.waitFor(Duration.ofSeconds(30));
+        System.out.printf("%s: healthy %.1f s after start, SIGTERM %.1f s after healthy, exit %d%n", name,
+            (healthy - started) / 1e9, ran / 1e9, code);
+        assertThat(ran).as("time from healthy to SIGTERM").isGreaterThanOrEqualTo(MIN_RUN.toNanos());
         assertThat(code).as("exit code after SIGTERM; log:\n" + p.tail()).isZero();
         String log = p.logText();
         assertThat(log.lines().filter(l -> l.contains("\terror\t")).toList()).as("error lines; log:\n" + log).isEmpty();
@@ -269,11 +389,28 @@ class AdotShippedConfigsIT {
           assertThat(task.hits(EcsMetadataServer.TASK)).as("the ecs detector read the task metadata").isPositive();
         }
         assertThat(amp.rejections()).as("remote writes with a bad signature").isEmpty();
-        if (sent && exporterTypes.contains("prometheusremotewrite")) {
-          // Flushed at shutdown: signed for aps in the region, forwarded and accepted.
+        if (remoteWrite) {
+          // Signed for aps in the region, forwarded and accepted.
           assertThat(amp.accepted()).as("SigV4-signed remote writes; log:\n" + log).isNotEmpty()
               .allSatisfy(a -> assertThat(a.path()).isEqualTo("/workspaces/ws-0123abcd/api/v1/remote_write"));
           assertThat(backend.answered()).isPositive();
+        }
+        if (sent && remoteWrite) {
+          // Flushed at shutdown by batch/metrics (timeout 60 s).
+          assertThat(series(vm, "{__name__=~\"orders_placed.*\"}")).as("the OTLP metric in VictoriaMetrics; log:\n" + log)
+              .singleElement().satisfies(m -> assertThat(m).containsEntry("shop", "berlin").containsEntry("job", "checkout")
+                  .containsEntry("aws_ecs_task_arn", taskArn));
+          assertThat(values(vm, "{__name__=~\"orders_placed.*\"}")).containsOnly(42.0);
+        }
+        if (receiverTypes.contains("prometheus") && remoteWrite) {
+          // The collector's own metrics, scraped every 20 s by job otel-collector and flushed at shutdown.
+          String instance = "127.0.0.1:" + telemetry;
+          assertThat(series(vm, "{job=\"otel-collector\",__name__=\"up\"}")).as("the scrape's up series; log:\n" + log)
+              .singleElement().satisfies(m -> assertThat(m).containsEntry("instance", instance)
+                  .containsEntry("aws_ecs_task_arn", taskArn));
+          assertThat(values(vm, "up{job=\"otel-collector\"}")).isNotEmpty().containsOnly(1.0);
+          assertThat(seriesNames(vm, "{job=\"otel-collector\"}")).as("scraped self-metrics")
+              .contains("otelcol_process_uptime_total", "otelcol_receiver_prometheus_scrapes_total", "scrape_samples_scraped");
         }
         if (sent && moto != null) {
           String group = config.path("exporters").findValue("log_group_name").asText();
@@ -283,6 +420,50 @@ class AdotShippedConfigsIT {
         }
       }
     }
+  }
+
+  /** The 8 filtered task metrics, once each, with the task's ARN (resource_to_telemetry_conversion). */
+  private static void assertTaskSeries(VictoriaMetrics vm, String taskArn) throws Exception {
+    List<Map<String, String>> all = series(vm, "{__name__=~\"ecs_task_.*\"}");
+    assertThat(all).extracting(m -> m.get("__name__")).containsExactlyInAnyOrderElementsOf(ECS_TASK_SERIES);
+    assertThat(all).allSatisfy(m -> assertThat(m).containsEntry("aws_ecs_task_arn", taskArn));
+    assertThat(values(vm, "ecs_task_memory_reserved_MiB")).isNotEmpty().containsOnly(512.0);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Every series matching the selector, as label maps including __name__. */
+  static List<Map<String, String>> series(VictoriaMetrics vm, String selector) throws IOException {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (String line : vm.export(selector).split("\n")) {
+      if (!line.isBlank()) {
+        Map<String, String> m = new TreeMap<>();
+        JSON.readTree(line).get("metric").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  static Set<String> seriesNames(VictoriaMetrics vm, String selector) {
+    try {
+      Set<String> names = new TreeSet<>();
+      series(vm, selector).forEach(m -> names.add(m.get("__name__")));
+      return names;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Every sample value of the matching series. */
+  static List<Double> values(VictoriaMetrics vm, String selector) throws IOException {
+    List<Double> out = new ArrayList<>();
+    for (String line : vm.export(selector).split("\n")) {
+      if (!line.isBlank()) {
+        JSON.readTree(line).get("values").forEach(v -> out.add(v.asDouble()));
+      }
+    }
+    return out;
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -298,13 +479,19 @@ class AdotShippedConfigsIT {
         """.formatted(now);
   }
 
-  /** Every event message in a moto log group (all streams). */
-  private static List<String> emfEvents(MotoServer moto, String group) {
+  /** Every event message in a moto log group (all streams, all pages). */
+  static List<String> emfEvents(MotoServer moto, String group) {
     try (CloudWatchLogsClient logs = CloudWatchLogsClient.builder().region(Region.US_WEST_2)
         .endpointOverride(moto.endpointUri()).httpClient(UrlConnectionHttpClient.create())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build()) {
-      return logs.filterLogEvents(b -> b.logGroupName(group)).events().stream().map(FilteredLogEvent::message).toList();
+      if (logs.describeLogGroups(b -> b.logGroupNamePrefix(group)).logGroups().stream()
+          .noneMatch(g -> g.logGroupName().equals(group))) {
+        return List.of();
+      }
+      return logs.filterLogEventsPaginator(b -> b.logGroupName(group)).events().stream()
+          .map(FilteredLogEvent::message).toList();
     }
   }
+
 }
