@@ -3,6 +3,7 @@ package dev.otelcoljava.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.otelcoljava.testing.ExternalProcess;
 import dev.otelcoljava.testing.FreePorts;
@@ -59,7 +60,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * <p><b>validate</b>, every file: a config with only metrics pipelines is accepted; a config with
  * trace or log pipelines is refused, with one line per such pipeline that names the pipeline and
  * each of its components, and every other error line is about a component only those pipelines
- * use (the metrics pipelines beside them load). Two files are refused for their own reasons, in
+ * use (the metrics pipelines beside them load). One file is refused for their own reasons, in
  * {@link #REFUSED_OTHERWISE}.
  *
  * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (the Fargate
@@ -93,19 +94,45 @@ class AdotShippedConfigsIT {
    *       {@code target_label}; Prometheus 2.42 refuses it the same way ({@code promtool check
    *       config} on the receiver's config block), and so does otelcol-contrib, whose receiver
    *       parses it with Prometheus' config package. The file is broken as ADOT ships it.
-   *   <li>{@code otel-instance-metrics-config.yaml}: {@code awscontainerinsightreceiver} (ECS EC2
-   *       instance metrics from cAdvisor and the host) is not implemented in this collector.
    * </ul>
    */
   static final Map<String, String> REFUSED_OTHERWISE = Map.of(
       "eks/prometheus/config-haproxy.yaml",
       "receivers::prometheus::config::scrape_configs[0]::relabel_configs[9]: relabel configuration for replace"
-          + " action requires 'target_label' value",
-      "ecs/otel-instance-metrics-config.yaml",
-      "receivers::awscontainerinsightreceiver: unknown type \"awscontainerinsightreceiver\"");
+          + " action requires 'target_label' value");
 
   /** Configs that must be among the ones run (a guard against the selection going empty). */
-  static final List<String> RUN = List.of("ecs/ecs-amp.yaml", "ecs/ecs-amp-prometheus.yaml", "ecs/ecs-cloudwatch.yaml");
+  static final List<String> RUN = List.of("ecs/ecs-amp.yaml", "ecs/ecs-amp-prometheus.yaml", "ecs/ecs-cloudwatch.yaml",
+      "ecs/otel-instance-metrics-config.yaml");
+
+  /** The ECS cluster the agent stand-in reports for awscontainerinsightreceiver. */
+  static final String AGENT_CLUSTER = "adot-it-cluster";
+
+  /**
+   * The ECS container agent's introspection API (/v1/metadata, /v1/tasks) as the agent on an EC2
+   * container instance serves it: what awscontainerinsightreceiver reads for the cluster name,
+   * the container instance and the running tasks.
+   */
+  static HttpServer ecsAgent() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    Map<String, String> bodies = Map.of(
+        "/v1/metadata", "{\"Cluster\":\"" + AGENT_CLUSTER + "\",\"ContainerInstanceArn\":\"arn:aws:ecs:us-west-2:123456789012:"
+            + "container-instance/" + AGENT_CLUSTER + "/5c3b0f7e9a2d4e61b8f4a7c2d1e0f9ab\",\"Version\":\"Amazon ECS Agent - v1.79.2\"}",
+        "/v1/tasks", "{\"Tasks\":[{\"Arn\":\"arn:aws:ecs:us-west-2:123456789012:task/" + AGENT_CLUSTER
+            + "/0a1b2c3d4e5f46a7b8c9d0e1f2a3b4c5\",\"DesiredStatus\":\"RUNNING\",\"KnownStatus\":\"RUNNING\",\"Family\":\"web\","
+            + "\"Version\":\"3\",\"Containers\":[{\"DockerId\":\"9d7c3b1a8e2f4d6c0b5a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b\","
+            + "\"DockerName\":\"ecs-web-3-web\",\"Name\":\"web\"}]}]}");
+    server.createContext("/", ex -> {
+      String body = bodies.get(ex.getRequestURI().getPath());
+      byte[] bytes = (body == null ? "{}" : body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+      ex.getResponseBody().write(bytes);
+      ex.close();
+    });
+    server.start();
+    return server;
+  }
 
   static Path configDir() {
     return SharedFiles.fixtures().resolve("adot/config");
@@ -342,7 +369,28 @@ class AdotShippedConfigsIT {
           cmd.add("--config=yaml:receivers::otlp::protocols::" + protocol + "::endpoint: 127.0.0.1:" + port);
         }
       }
+      HttpServer agent = null;
+      if (receiverTypes.contains("awscontainerinsightreceiver")) {
+        agent = ecsAgent();
+        env.put("ECS_AGENT_INTROSPECTION_ENDPOINT", "http://127.0.0.1:" + agent.getAddress().getPort());
+      }
       cmd = PodNamespace.wrap(cmd, null, PodNamespace.hosts(dir, List.of(AMP_HOST)));
+      try {
+        runCollector(name, dir, config, cmd, env, otlpPorts, receiverTypes, remoteWrite, taskArn, telemetry, health, vm, backend, amp,
+            task, moto);
+      } finally {
+        if (agent != null) {
+          agent.stop(0);
+        }
+      }
+    }
+  }
+
+  private void runCollector(String name, Path dir, JsonNode config, List<String> cmd, Map<String, String> env,
+      Map<String, Integer> otlpPorts, Set<String> receiverTypes, boolean remoteWrite, String taskArn, int telemetry,
+      int health, VictoriaMetrics vm, RemoteWriteSink backend, SigV4VerifyingProxy amp, EcsMetadataServer task,
+      MotoServer moto) throws Exception {
+    {
       try (ExternalProcess p = ExternalProcess.start("otelcol-java", cmd, dir, env)) {
         long started = System.nanoTime();
         p.awaitHttpOk("http://127.0.0.1:" + health + "/", Duration.ofSeconds(90));
@@ -417,6 +465,38 @@ class AdotShippedConfigsIT {
           List<String> events = emfEvents(moto, group);
           assertThat(events).as("EMF events in " + group + "; log:\n" + log)
               .anyMatch(e -> e.contains("\"orders_placed\"") && e.contains("\"TaskARN\":\"" + taskArn + "\""));
+        }
+        if (receiverTypes.contains("awscontainerinsightreceiver")) {
+          // This host's instance metrics, every 10 s, held by batch/metrics (60 s) until shutdown. Without
+          // EC2 metadata there is no InstanceId, so of the config's two declarations [ClusterName] matches.
+          String group = "/aws/ecs/containerinsights/" + AGENT_CLUSTER + "/performance";
+          List<String> events = emfEvents(moto, group);
+          List<JsonNode> instance = new ArrayList<>();
+          for (String e : events) {
+            JsonNode n = JSON.readTree(e);
+            if (n.path("Type").asText().equals("Instance") && n.has("instance_cpu_utilization")) {
+              instance.add(n);
+            }
+          }
+          assertThat(instance).as("Type=Instance EMF events with a CPU rate in " + group + ": " + events + "; log:\n" + log)
+              .isNotEmpty().allSatisfy(n -> {
+                assertThat(n.path("ClusterName").asText()).isEqualTo(AGENT_CLUSTER);
+                assertThat(n.path("instance_number_of_running_tasks").asLong()).isEqualTo(1);
+                assertThat(n.path("instance_cpu_utilization").asDouble()).isBetween(0.0, 100.0);
+                assertThat(n.path("instance_memory_utilization").asDouble()).isBetween(0.0, 100.0);
+                assertThat(n.path("instance_memory_limit").asLong()).isPositive();
+                List<String> declaredNames = new ArrayList<>();
+                assertThat(n.path("_aws").path("CloudWatchMetrics")).isNotEmpty().allSatisfy(declared -> {
+                  assertThat(declared.path("Namespace").asText()).isEqualTo("ECS/ContainerInsights");
+                  assertThat(declared.path("Dimensions").toString()).isEqualTo("[[\"ClusterName\"]]");
+                  declaredNames.addAll(declared.path("Metrics").findValuesAsText("Name"));
+                });
+                assertThat(declaredNames).as("metrics the [ClusterName] declaration selects")
+                    .containsExactlyInAnyOrder("instance_cpu_utilization", "instance_memory_utilization",
+                        "instance_network_total_bytes", "instance_cpu_reserved_capacity", "instance_memory_reserved_capacity",
+                        "instance_number_of_running_tasks", "instance_cpu_usage_total", "instance_cpu_limit",
+                        "instance_memory_working_set", "instance_memory_limit");
+              });
         }
       }
     }
