@@ -60,7 +60,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * <p><b>validate</b>, every file: a config with only metrics pipelines is accepted; a config with
  * trace or log pipelines is refused, with one line per such pipeline that names the pipeline and
  * each of its components, and every other error line is about a component only those pipelines
- * use (the metrics pipelines beside them load). One file is refused for their own reasons, in
+ * use (the metrics pipelines beside them load). One file is refused for its own reasons, in
  * {@link #REFUSED_OTHERWISE}.
  *
  * <p><b>run</b>, the metrics-only ECS configs: each starts against local stand-ins (the Fargate
