@@ -202,6 +202,50 @@ class FaultsTest {
     }
   }
 
+  /**
+   * During an outage the WAL reader holds what it has read in memory until it is sent: at most
+   * buffer_size records and at most the read-ahead byte bound; the rest of the backlog waits on
+   * disk, and all of it arrives, in order, when the receiver is back.
+   */
+  @Test
+  void walOutage_readAheadBoundedInBytes_backlogStaysOnDisk_allDeliveredInOrder() throws Exception {
+    String metric = "readahead_gauge";
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("retry_on_failure", Map.of("initial_interval", "50ms", "max_interval", "500ms"));
+    c.put("wal", Map.of("directory", tmp.resolve("wal-readahead").toString(), "truncate_frequency", "200ms"));
+    long cap = 8 << 10;
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/readahead", c);
+      e.walReadAheadBytesForTest(cap);
+      long t0 = System.currentTimeMillis() - 300_000;
+      proxy.down();
+      int steps = 60;
+      long maxQueued = 0;
+      for (int k = 0; k < steps; k++) {
+        e.consume(step(metric, t0 + k * 1000L, k));
+        maxQueued = Math.max(maxQueued, e.queueSizeForTest());
+        Thread.sleep(20);
+      }
+      Thread.sleep(500);
+      maxQueued = Math.max(maxQueued, e.queueSizeForTest());
+      long held = e.maxInflightBytesForTest();
+      long perRecord = held / Math.max(1, maxQueued);
+      assertThat(perRecord).as("a record's payload").isPositive();
+      assertThat(held).as("bytes of WAL records held in memory during the outage").isLessThan(cap + perRecord + 1);
+      assertThat(maxQueued).as("records read ahead (of %d in the WAL)", steps).isLessThan(steps / 2);
+      proxy.up();
+      Support.await("all " + steps + " steps delivered", 30_000, () -> {
+        Map<String, Integer> m = counts(metric);
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == steps);
+      });
+      e.shutdown(Duration.ofSeconds(10));
+      assertThat(e.droppedSamples()).isZero();
+    }
+    JsonNode last = Support.json(prom.query("max(" + metric + ")", null));
+    assertThat(last.path("data").path("result").get(0).path("value").get(1).asInt()).isEqualTo(59);
+  }
+
   @Test
   void consume_hangingReceiverTimesOutAndIsRetried() throws Exception {
     Map<String, Object> c = new HashMap<>(cfg("", 2));

@@ -30,4 +30,9 @@ public final class Record {
   public long seq() {
     return seq;
   }
+
+  /** Size of the encoded payload this record holds in memory. */
+  public int payloadBytes() {
+    return payload.length;
+  }
 }
