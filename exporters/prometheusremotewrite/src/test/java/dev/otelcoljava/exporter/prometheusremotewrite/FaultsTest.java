@@ -203,6 +203,55 @@ class FaultsTest {
   }
 
   /**
+   * Without a WAL, the in-memory sending queue is bounded in bytes as well as in batches: during an
+   * outage the batches beyond the bound are refused and counted as queue_full (never an
+   * OutOfMemoryError), and everything accepted arrives, in order, when the receiver is back.
+   */
+  @Test
+  void memoryQueueOutage_boundedInBytes_refusedCountedAsQueueFull_acceptedDeliveredInOrder() throws Exception {
+    String metric = "memqueue_gauge";
+    Map<String, Object> c = new HashMap<>(cfg("", 2));
+    c.put("retry_on_failure", Map.of("initial_interval", "50ms", "max_interval", "500ms"));
+    c.put("remote_write_queue", Map.of("num_consumers", 2, "queue_size", 10_000));
+    try (FaultProxy proxy = new FaultProxy(prom.remoteWriteUrl(), n -> FaultProxy.FORWARD)) {
+      c.put("endpoint", proxy.url());
+      PrometheusRemoteWriteExporter e = Support.start("prometheusremotewrite/memqueue", c);
+      e.memQueueBytesForTest(8 << 10);
+      long t0 = System.currentTimeMillis() - 300_000;
+      proxy.down();
+      int steps = 40;
+      int accepted = 0;
+      int refused = 0;
+      for (int k = 0; k < steps; k++) {
+        try {
+          e.consume(step(metric, t0 + k * 1000L, k));
+          accepted++;
+        } catch (dev.otelcoljava.runtime.api.ConsumerException ex) {
+          assertThat(ex.getMessage()).contains("sending queue is full");
+          refused++;
+        }
+      }
+      assertThat(refused).as("batches refused beyond the byte bound").isPositive();
+      assertThat(accepted).as("batches taken within 8 KiB").isPositive().isLessThan(steps);
+      assertThat(e.queueSizeForTest()).isEqualTo(accepted);
+      assertThat(e.droppedByReason()).containsOnlyKeys("queue_full");
+      assertThat(e.droppedByReason().get("queue_full")).isEqualTo((long) refused * SERIES);
+      proxy.up();
+      int expected = accepted;
+      Support.await("the " + expected + " accepted steps delivered", 30_000, () -> {
+        Map<String, Integer> m = counts(metric);
+        return m.size() == SERIES && m.values().stream().allMatch(v -> v == expected);
+      });
+      // and the queue takes batches again once it has drained
+      e.consume(step(metric, t0 + steps * 1000L, steps));
+      e.shutdown(Duration.ofSeconds(10));
+      assertThat(e.droppedByReason().get("queue_full")).isEqualTo((long) refused * SERIES);
+    }
+    JsonNode last = Support.json(prom.query("max(" + metric + ")", null));
+    assertThat(last.path("data").path("result").get(0).path("value").get(1).asInt()).isEqualTo(40);
+  }
+
+  /**
    * During an outage the WAL reader holds what it has read in memory until it is sent: at most
    * buffer_size records and at most the read-ahead byte bound; the rest of the backlog waits on
    * disk, and all of it arrives, in order, when the receiver is back.
