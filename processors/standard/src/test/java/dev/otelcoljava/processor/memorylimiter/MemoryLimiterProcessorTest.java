@@ -135,6 +135,43 @@ class MemoryLimiterProcessorTest {
   }
 
   @Test
+  void softBand_gcThrottled_refusesOnlyIfTheLastGcLeftMemoryAboveSoft() {
+    FakeMemory mem = new FakeMemory();
+    MemoryLimiterProcessor p = new MemoryLimiterProcessor(new TestSupport.Telemetry().settings("memory_limiter"),
+        new MemoryLimiterConfig(Duration.ofSeconds(1), 100, 20, 0, 0, Duration.ofSeconds(10), Duration.ZERO), new MetricsSink(), mem);
+    mem.used = 90 * MIB; // above soft (80): the first GC shows it was garbage
+    mem.afterGc = 30 * MIB;
+    p.check();
+    assertThat(mem.gcs).hasSize(1);
+    assertThat(p.refusing()).isFalse();
+    // garbage again within min_gc_interval_when_soft_limited: no GC, and no refusal on a reading the last GC disproved
+    mem.now += Duration.ofSeconds(2).toNanos();
+    mem.used = 95 * MIB;
+    p.check();
+    assertThat(mem.gcs).hasSize(1);
+    assertThat(p.refusing()).isFalse();
+    // above the hard limit the GC decides at once: still above soft after it, refused
+    mem.now += Duration.ofSeconds(1).toNanos();
+    mem.used = 120 * MIB;
+    mem.afterGc = 85 * MIB;
+    p.check();
+    assertThat(mem.gcs).hasSize(2);
+    assertThat(p.refusing()).isTrue();
+    // now the last GC left memory above soft: a throttled reading in the soft band is trusted
+    mem.now += Duration.ofSeconds(1).toNanos();
+    mem.used = 90 * MIB;
+    p.check();
+    assertThat(mem.gcs).hasSize(2);
+    assertThat(p.refusing()).isTrue();
+    // the next allowed GC frees it: resumed
+    mem.now += Duration.ofSeconds(10).toNanos();
+    mem.afterGc = 40 * MIB;
+    p.check();
+    assertThat(mem.gcs).hasSize(3);
+    assertThat(p.refusing()).isFalse();
+  }
+
+  @Test
   void aboveHardLimit_gcEveryCheck_whenHardIntervalIsZero() {
     FakeMemory mem = new FakeMemory();
     MemoryLimiterProcessor p = new MemoryLimiterProcessor(new TestSupport.Telemetry().settings("memory_limiter"),
