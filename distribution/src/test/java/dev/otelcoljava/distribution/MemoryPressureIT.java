@@ -295,8 +295,8 @@ class MemoryPressureIT {
         System.out.println(TAG + "collector started " + (System.currentTimeMillis() - t0) + " ms after t0 with -Xmx" + HEAP_MIB
             + "m; back end held " + SLOW_MILLIS + " ms per request");
 
-        // Pressure: the queue grows (a scrape is ~4 MB encoded, one request of <= 3 MB per 2 s leaves)
-        // until the limiter refuses; it keeps refusing on and off while the back end stays slow.
+        // Pressure: the queue fills (a scrape is ~2 MB encoded; one 500 kB request leaves every 2 s) and what stays live
+        // rises above the soft limit: the limiter refuses, on and off while the back end stays slow.
         Counters firstRefusal = observeUntil("the memory limiter to refuse", t0, p, port, Duration.ofSeconds(60), seen,
             c -> c.limiterRefused() > 0);
         long pressureUntil = System.currentTimeMillis() + 12_000;
