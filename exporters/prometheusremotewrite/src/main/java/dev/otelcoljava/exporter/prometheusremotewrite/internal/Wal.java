@@ -435,6 +435,21 @@ public final class Wal implements AutoCloseable {
    * @throws FullException if the disk fails and the memory kept instead is full
    */
   public Record append(byte[] payload, int payloadLen, int otelPoints, int samples, long createdMillis) throws IOException {
+    // A FileChannel closes itself when a thread with its interrupt flag set writes to it
+    // (ClosedByInterruptException), which would break the WAL for every later batch. The caller's
+    // interrupt (e.g. a scrape loop told to stop) is kept for after the write.
+    boolean interrupted = Thread.interrupted();
+    try {
+      return appendUninterrupted(payload, payloadLen, otelPoints, samples, createdMillis);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Record appendUninterrupted(byte[] payload, int payloadLen, int otelPoints, int samples, long createdMillis)
+      throws IOException {
     int len = BODY_HEADER + payloadLen;
     ByteBuffer frame = ByteBuffer.allocate(8 + len);
     frame.putInt(len).putInt(0);

@@ -62,6 +62,31 @@ class WalTest {
     return seqs;
   }
 
+  /**
+   * A writer whose interrupt flag is set (a scrape loop being stopped at SIGTERM) must not close
+   * the WAL's FileChannel (ClosedByInterruptException): its record is written, later appends work,
+   * and the flag is still set afterwards for the caller.
+   */
+  @Test
+  void append_byAnInterruptedThread_writesAndKeepsTheWalUsable() throws Exception {
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      byte[] p0 = payload(0);
+      Thread.currentThread().interrupt();
+      try {
+        w.append(p0, p0.length, 1, 1, System.currentTimeMillis());
+        assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      byte[] p1 = payload(1);
+      w.append(p1, p1.length, 1, 1, System.currentTimeMillis());
+      assertThat(readAll(w)).containsExactly(0L, 1L);
+    }
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(readAll(w)).as("both on disk after a restart").containsExactly(0L, 1L);
+    }
+  }
+
   @Test
   void open_recoversValidPrefixOfTornAndCorruptSegments() throws Exception {
     try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {

@@ -31,6 +31,7 @@ final class ScrapeLoop implements Runnable {
   private final HttpScraper.Body body = new HttpScraper.Body();
   private final Object scrapeLock = new Object();
   private volatile boolean stopping;
+  private boolean emitting; // guarded by scrapeLock
   private volatile boolean emitStaleOnStop;
   private boolean inScrape;
   private boolean timedOut;
@@ -71,7 +72,13 @@ final class ScrapeLoop implements Runnable {
     stopping = true;
     Thread t = thread;
     if (t != null) {
-      t.interrupt();
+      synchronized (scrapeLock) {
+        // Never while the scrape is being handed on: an interrupt there reaches the consumers'
+        // I/O (a FileChannel closes itself on it: the exporter's WAL lost the batch at SIGTERM).
+        if (!emitting) {
+          t.interrupt();
+        }
+      }
       LockSupport.unpark(t);
     }
   }
@@ -218,6 +225,10 @@ final class ScrapeLoop implements Runnable {
       return;
     }
     int points = batch.dataPointCount();
+    synchronized (scrapeLock) {
+      emitting = true;
+      Thread.interrupted(); // a stop() that came just before: `stopping` says it, the flag must not reach the consumers
+    }
     try {
       next.consume(batch);
     } catch (ConsumerException e) {
@@ -228,6 +239,10 @@ final class ScrapeLoop implements Runnable {
       metrics.refused.add(points, attrs);
       pool.log().log(System.Logger.Level.ERROR, "refused " + target.url(),
           "the next consumer failed on the scrape of " + target.publicLabels() + ": " + e, e);
+    } finally {
+      synchronized (scrapeLock) {
+        emitting = false;
+      }
     }
   }
 }
