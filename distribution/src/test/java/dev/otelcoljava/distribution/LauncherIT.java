@@ -25,7 +25,9 @@ class LauncherIT {
     Path cg = Files.createDirectories(dir.resolve("cg2"));
     Files.writeString(cg.resolve("memory.max"), Long.toString(96L << 20) + "\n");
     Files.writeString(cg.resolve("cpu.max"), "50000 100000\n");
-    String cmd = dryRun(dir, cg, Map.of("JAVA_OPTS", "-Dfrom.java.opts=1", "OTELCOL_JAVA_OPTS", "-Xmx50m"));
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    String cmd = dryRun(dir, cg, Map.of("JAVA_OPTS", "-Dfrom.java.opts=1", "OTELCOL_JAVA_OPTS", "-Xmx50m",
+        "OTELCOL_JAVA_CDS_DIR", cds.toString()));
     // 96 MiB - 72 MiB; as -Xmx, because below ~250 MiB the JVM ignores MaxRAMPercentage (it uses
     // MinRAMPercentage, 50%), which gave a 48 MiB heap that Serial GC filled until the kernel's OOM kill.
     assertThat(cmd).contains(" -XX:MaxRAM=100663296 -Xmx24m ").doesNotContain("RAMPercentage")
@@ -42,9 +44,25 @@ class LauncherIT {
     int major = Integer.parseInt(Files.readString(release).replaceAll("(?s).*JAVA_VERSION=\"(\\d+).*", "$1"));
     assertThat(major).isGreaterThanOrEqualTo(21);
     if (major >= 25) {
-      assertThat(cmd).contains(" -XX:+UseCompactObjectHeaders ").doesNotContain("UnlockExperimentalVMOptions")
-          .contains("-XX:SharedArchiveFile=").contains(" -XX:+AutoCreateSharedArchive ");
+      assertThat(cmd).contains(" -XX:+UseCompactObjectHeaders ").doesNotContain("UnlockExperimentalVMOptions");
     }
+    // At 96 MiB the CDS archive is never written (dumping it at exit got the sidecar OOM-killed),
+    // and used only when it is already there.
+    assertThat(cmd).doesNotContain("AutoCreateSharedArchive").doesNotContain("SharedArchiveFile");
+    Files.write(cds.resolve("otelcol-java-jdk" + major + ".jsa"), new byte[] {1});
+    String withArchive = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
+    assertThat(withArchive).contains(" -XX:SharedArchiveFile=" + cds.resolve("otelcol-java-jdk" + major + ".jsa") + " ")
+        .doesNotContain("AutoCreateSharedArchive");
+  }
+
+  @Test
+  void launcher_largeOrNoMemoryLimit_writesTheCdsArchiveAtExit(@TempDir Path dir) throws Exception {
+    Path cg = Files.createDirectories(dir.resolve("cg2"));
+    Files.writeString(cg.resolve("memory.max"), Long.toString(1L << 30) + "\n");
+    Files.writeString(cg.resolve("cpu.max"), "max 100000\n");
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
+    assertThat(cmd).contains(" -XX:SharedArchiveFile=" + cds + "/otelcol-java-jdk").contains(" -XX:+AutoCreateSharedArchive ");
   }
 
   @Test
