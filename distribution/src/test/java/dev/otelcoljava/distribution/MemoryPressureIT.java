@@ -102,58 +102,6 @@ class MemoryPressureIT {
     }
   }
 
-  /** A forwarder to the back end that holds each request {@code delayMillis} before passing it on. */
-  static final class SlowForwarder implements AutoCloseable {
-    final String target;
-    final HttpServer server;
-    volatile long delayMillis;
-    final AtomicLong requests = new AtomicLong();
-
-    SlowForwarder(String target, long delayMillis) throws IOException {
-      this.target = target;
-      this.delayMillis = delayMillis;
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.setExecutor(Executors.newFixedThreadPool(4, r -> Thread.ofPlatform().daemon().unstarted(r)));
-      server.createContext("/", this::forward);
-      server.start();
-    }
-
-    private void forward(HttpExchange ex) throws IOException {
-      try (ex; InputStream in = ex.getRequestBody()) {
-        byte[] body = in.readAllBytes();
-        requests.incrementAndGet();
-        long d = delayMillis;
-        if (d > 0) {
-          Thread.sleep(d);
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().getRawPath()))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String h : new String[] {"Content-Encoding", "Content-Type", "X-Prometheus-Remote-Write-Version", "User-Agent"}) {
-          String v = ex.getRequestHeaders().getFirst(h);
-          if (v != null) {
-            b.header(h, v);
-          }
-        }
-        HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
-        if (r.body().length > 0) {
-          ex.getResponseBody().write(r.body());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
-  }
-
   static String config(String target, String endpoint, int telemetryPort) {
     return """
         receivers:
@@ -270,7 +218,8 @@ class MemoryPressureIT {
     List<Counters> seen = new ArrayList<>();
     try (PrometheusServer prom = PrometheusServer.start(dir.resolve("prom"));
         HighCardinalityTarget target = new HighCardinalityTarget();
-        SlowForwarder fwd = new SlowForwarder(prom.baseUrl(), SLOW_MILLIS)) {
+        RemoteWriteProcessIT.Forwarder fwd = new RemoteWriteProcessIT.Forwarder(prom.baseUrl())) {
+      fwd.delayMillis = SLOW_MILLIS;
       int port = FreePorts.find();
       Path cfg = dir.resolve("config.yaml");
       Files.writeString(cfg, config(target.address(), fwd.url(), port));

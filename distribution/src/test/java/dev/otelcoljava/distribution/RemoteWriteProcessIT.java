@@ -75,10 +75,15 @@ class RemoteWriteProcessIT {
     }
   }
 
-  /** An HTTP forwarder on a fixed port that can go down (connections refused) and come back. */
+  /**
+   * An HTTP forwarder on a fixed port that can go down (connections refused) and come back, and
+   * can hold each request {@code delayMillis} before passing it on (a slow back end).
+   */
   static final class Forwarder implements AutoCloseable {
     final String target;
     final int port = FreePorts.find();
+    final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    volatile long delayMillis;
     HttpServer server;
 
     Forwarder(String target) throws IOException {
@@ -99,8 +104,14 @@ class RemoteWriteProcessIT {
 
     private void forward(HttpExchange ex) throws IOException {
       try (ex; InputStream in = ex.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        requests.incrementAndGet();
+        long d = delayMillis;
+        if (d > 0) {
+          Thread.sleep(d);
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().getRawPath()))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(in.readAllBytes()));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (String h : new String[] {"Content-Encoding", "Content-Type", "X-Prometheus-Remote-Write-Version", "User-Agent"}) {
           String v = ex.getRequestHeaders().getFirst(h);
           if (v != null) {
