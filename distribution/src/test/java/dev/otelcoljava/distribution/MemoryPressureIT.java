@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RELIABILITY.md case 12 (memory pressure) end to end: bin/otelcol-java in a (simulated, cgroup v2)
  * 256 MiB container, where the launcher gives the JVM a 184 MiB Serial GC heap, with {@code
- * memory_limiter} (limit 46 MiB, spike 16 MiB: soft limit 30 MiB of heap in use; ~24 MiB is live
+ * memory_limiter} (limit 56 MiB, spike 16 MiB: soft limit 40 MiB of heap in use; ~24 MiB is live
  * at this load) before {@code batch}, scraping a target of {@value #SERIES} series every second
  * into prometheusremotewrite with the in-memory queue (one consumer, 500 kB requests) to a real
  * Prometheus 2.42 behind a forwarder that holds every request for {@value #SLOW_MILLIS} ms. The
@@ -116,7 +116,7 @@ class MemoryPressureIT {
         processors:
           memory_limiter:
             check_interval: 1s
-            limit_mib: 46
+            limit_mib: 56
             spike_limit_mib: 16
           batch:
         exporters:
