@@ -39,6 +39,15 @@ final class FaultProxy implements AutoCloseable {
   volatile java.util.function.Function<byte[], Integer> bodyPlan;
   /** Up to this many ms of random delay before a request is forwarded (0 = none). */
   volatile int maxLatencyMillis;
+  /** The longest random delay applied so far, in ms. */
+  final java.util.concurrent.atomic.AtomicLong maxLatencyAppliedMillis = new java.util.concurrent.atomic.AtomicLong();
+  /** Requests being handled now, and the most at once so far. */
+  final AtomicInteger inFlight = new AtomicInteger();
+  final AtomicInteger maxInFlight = new AtomicInteger();
+  /** Called with each forwarded request's (snappy) body just before it is sent on to the receiver. */
+  volatile java.util.function.Consumer<byte[]> onForward;
+  /** The receiver's answers to forwarded requests, by HTTP status. */
+  final java.util.Map<Integer, AtomicInteger> forwardedStatus = new java.util.concurrent.ConcurrentHashMap<>();
 
   FaultProxy(String target, IntFunction<Integer> plan) throws IOException {
     this.plan = plan;
@@ -49,7 +58,7 @@ final class FaultProxy implements AutoCloseable {
 
   private HttpServer listen(int p) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", p), 0);
-    s.setExecutor(Executors.newFixedThreadPool(8));
+    s.setExecutor(Executors.newFixedThreadPool(16));
     s.createContext("/", ex -> handle(ex, target));
     s.start();
     return s;
@@ -70,6 +79,15 @@ final class FaultProxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex, String target) throws IOException {
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      handleCounted(ex, target);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void handleCounted(HttpExchange ex, String target) throws IOException {
     byte[] body;
     try (InputStream in = ex.getRequestBody()) {
       body = in.readAllBytes();
@@ -80,7 +98,9 @@ final class FaultProxy implements AutoCloseable {
     int action = byBody != null ? byBody : plan.apply(n);
     if (maxLatencyMillis > 0) {
       try {
-        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(maxLatencyMillis + 1));
+        int delay = java.util.concurrent.ThreadLocalRandom.current().nextInt(maxLatencyMillis + 1);
+        maxLatencyAppliedMillis.accumulateAndGet(delay, Math::max);
+        Thread.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -120,8 +140,13 @@ final class FaultProxy implements AutoCloseable {
           b.header(h, v);
         }
       }
+      java.util.function.Consumer<byte[]> observer = onForward;
+      if (observer != null) {
+        observer.accept(body);
+      }
       HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       forwarded.incrementAndGet();
+      forwardedStatus.computeIfAbsent(r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
       ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
       if (r.body().length > 0) {
         ex.getResponseBody().write(r.body());
