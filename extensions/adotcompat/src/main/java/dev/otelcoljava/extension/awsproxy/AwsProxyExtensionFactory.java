@@ -29,7 +29,8 @@ public final class AwsProxyExtensionFactory implements ExtensionFactory<AwsProxy
   public Config createConfig(ConfigNode node, String typeUsed) {
     node.accept("proxy_address", "tls", "region", "role_arn", "aws_endpoint", "local_mode", "service_name", "additional_routing_rules",
         "transport");
-    return new Config(node.string("endpoint", "0.0.0.0:2000"));
+    // otelcol-contrib's default since the component.UseLocalHostAsDefaultHost gate (never served here).
+    return new Config(node.string("endpoint", "localhost:2000"));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.otelcoljava.extension.healthcheck;
 
+import dev.otelcoljava.runtime.api.ListenAddress;
 import dev.otelcoljava.runtime.api.config.ConfigNode;
 import java.time.Duration;
 import java.util.List;
@@ -8,8 +9,11 @@ import java.util.Map;
 /**
  * Config of the {@code health_check} extension (otelcol's legacy mode, the default).
  *
- * @param host the interface to bind ({@code 0.0.0.0} by default, so that ECS/k8s probes reach it;
- *     otelcol itself moved its default to localhost)
+ * @param host the interface to bind: {@code localhost} by default, the IPv4 loopback only, as in
+ *     otelcol-contrib since v0.104.0 (the {@code component.UseLocalHostAsDefaultHost} gate, stable
+ *     from v0.110.0); probes from outside the container or pod need an explicit endpoint such as
+ *     {@code ${env:MY_POD_IP}:13133} or {@code 0.0.0.0:13133}. {@code :13133} (empty host) binds
+ *     every interface, as in Go.
  * @param port the port (default 13133)
  * @param path the path that answers (default {@code /}; a path ending in {@code /} also answers
  *     below it, as Go's ServeMux does)
@@ -36,10 +40,10 @@ public record HealthCheckConfig(
     List<String> corsAllowedOrigins,
     Map<String, String> responseHeaders) {
 
-  public static final String DEFAULT_ENDPOINT = "0.0.0.0:13133";
+  public static final String DEFAULT_ENDPOINT = ListenAddress.LOCALHOST + ":13133";
 
   public static HealthCheckConfig defaults() {
-    return new HealthCheckConfig("0.0.0.0", 13133, "/", null, null, false, Duration.ofMinutes(5), 5, List.of(), Map.of());
+    return new HealthCheckConfig(ListenAddress.LOCALHOST, 13133, "/", null, null, false, Duration.ofMinutes(5), 5, List.of(), Map.of());
   }
 
   /** The endpoint as {@code host:port}. */
@@ -61,7 +65,7 @@ public record HealthCheckConfig(
     int port = d.port();
     int colon = endpoint.lastIndexOf(':');
     if (colon < 0) {
-      node.error("endpoint", "\"" + endpoint + "\" must be host:port, e.g. 0.0.0.0:13133 or localhost:13133");
+      node.error("endpoint", "\"" + endpoint + "\" must be host:port, e.g. localhost:13133 or 0.0.0.0:13133");
     } else {
       host = endpoint.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {

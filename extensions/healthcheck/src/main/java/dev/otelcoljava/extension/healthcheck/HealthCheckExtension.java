@@ -4,11 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.otelcoljava.runtime.api.Extension;
 import dev.otelcoljava.runtime.api.Host;
+import dev.otelcoljava.runtime.api.ListenAddress;
 import dev.otelcoljava.runtime.api.PipelineStatusListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,13 +49,15 @@ final class HealthCheckExtension implements Extension, PipelineStatusListener {
     if (server != null) {
       return;
     }
-    InetSocketAddress addr = new InetSocketAddress(config.host(), config.port());
     HttpServer s;
     try {
-      s = HttpServer.create(addr, 16);
+      s = HttpServer.create(ListenAddress.of(config.host(), config.port()), 16);
     } catch (BindException e) {
       throw new IOException("cannot listen on " + config.endpoint() + ": " + e.getMessage()
           + "; another process uses the port: change health_check::endpoint", e);
+    } catch (UnknownHostException e) {
+      throw new IOException("cannot listen on " + config.endpoint() + ": unknown host \"" + config.host()
+          + "\"; change health_check::endpoint to an address of this host, e.g. localhost:13133 or 0.0.0.0:13133", e);
     }
     AtomicInteger n = new AtomicInteger();
     executor = Executors.newFixedThreadPool(2, r -> {
@@ -65,12 +69,19 @@ final class HealthCheckExtension implements Extension, PipelineStatusListener {
     s.createContext("/", this::handle);
     s.start();
     server = s;
-    logger.log(System.Logger.Level.INFO, "Health check listening on " + config.endpoint() + config.path(), (Throwable) null);
+    // Names the bound address too: 127.0.0.1 means only this container or pod can probe it.
+    logger.log(System.Logger.Level.INFO, "Health check listening on " + config.endpoint() + config.path()
+        + " (bound to " + ListenAddress.describe(s.getAddress()) + ")", (Throwable) null);
   }
 
   /** The bound port (useful when the config asked for port 0). */
   synchronized int port() {
     return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  /** The bound socket address, or null when not started. */
+  synchronized InetSocketAddress boundAddress() {
+    return server == null ? null : server.getAddress();
   }
 
   @Override

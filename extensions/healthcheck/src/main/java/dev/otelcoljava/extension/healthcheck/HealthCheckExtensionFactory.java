@@ -9,8 +9,9 @@ import java.time.Clock;
 
 /**
  * The {@code health_check} extension (otelcol's legacy mode): an HTTP endpoint, default {@code
- * 0.0.0.0:13133} path {@code /}, answering 200 with {@code {"status":"Server available",...}}
- * while the pipelines run and 503 otherwise. The extension it creates implements {@link
+ * localhost:13133} (the IPv4 loopback only, as otelcol-contrib's default) path {@code /},
+ * answering 200 with {@code {"status":"Server available",...}} while the pipelines run and 503
+ * otherwise. The extension it creates implements {@link
  * dev.otelcoljava.runtime.api.PipelineStatusListener}; the runtime calls it. Stateless.
  */
 public final class HealthCheckExtensionFactory implements ExtensionFactory<HealthCheckConfig> {

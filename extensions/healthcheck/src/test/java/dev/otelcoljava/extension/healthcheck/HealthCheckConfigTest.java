@@ -41,7 +41,7 @@ class HealthCheckConfigTest {
     Loaded l = load("config.yaml", "health_check");
     assertThat(l.problems().errors()).isEmpty();
     assertThat(l.config()).isEqualTo(HealthCheckConfig.defaults());
-    assertThat(l.config().endpoint()).isEqualTo("0.0.0.0:13133");
+    assertThat(l.config().endpoint()).isEqualTo("localhost:13133");
     assertThat(l.config().path()).isEqualTo("/");
   }
 

@@ -268,7 +268,8 @@ public final class Service implements AutoCloseable {
 
     /**
      * Serves self-metrics on 127.0.0.1 with a free port instead of the configured address (tests:
-     * scenario configs default to 0.0.0.0:8888). Read the port from {@link Service#metricsAddress()}.
+     * scenario configs default to the fixed port localhost:8888). Read the port from {@link
+     * Service#metricsAddress()}.
      */
     public Builder metricsOnLoopback() {
       return telemetry(t -> t.metricsHost() == null ? t : t.withMetricsEndpoint("127.0.0.1", 0));

@@ -2,6 +2,7 @@ package dev.otelcoljava.runtime.internal.telemetry;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.otelcoljava.runtime.api.BuildInfo;
+import dev.otelcoljava.runtime.api.ListenAddress;
 import dev.otelcoljava.runtime.api.MetricsLevel;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,9 +75,8 @@ public final class SelfTelemetry implements AutoCloseable {
         .build();
     ProcessMetrics.register(sdk.get(SCOPE));
     HttpServer server;
-    InetSocketAddress addr = new InetSocketAddress(cfg.metricsHost(), cfg.metricsPort());
     try {
-      server = HttpServer.create(addr, 16);
+      server = HttpServer.create(ListenAddress.of(cfg.metricsHost(), cfg.metricsPort()), 16);
     } catch (IOException e) {
       sdk.close();
       throw new IOException(
@@ -107,7 +108,17 @@ public final class SelfTelemetry implements AutoCloseable {
       }
     });
     server.start();
+    // One line naming what is served and where, as otelcol's "Serving metrics" line does; the
+    // bound address shows whether other hosts can reach it (127.0.0.1: this host only).
+    String level = cfg.metricsLevel().name().toLowerCase(Locale.ROOT);
+    CollectorLogging.logger("service").log(System.Logger.Level.INFO, "Serving metrics at http://"
+        + hostPort(cfg.metricsHost(), server.getAddress().getPort()) + "/metrics (listening on "
+        + ListenAddress.describe(server.getAddress()) + ", level " + level + ")");
     return new SelfTelemetry(sdk, sdk, reader, server, executor, instanceId);
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** The meter for a component's self-metrics. */

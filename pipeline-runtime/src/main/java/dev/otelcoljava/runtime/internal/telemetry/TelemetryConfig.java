@@ -1,5 +1,6 @@
 package dev.otelcoljava.runtime.internal.telemetry;
 
+import dev.otelcoljava.runtime.api.ListenAddress;
 import dev.otelcoljava.runtime.api.MetricsLevel;
 import dev.otelcoljava.runtime.api.config.ConfigNode;
 import java.util.LinkedHashMap;
@@ -18,7 +19,10 @@ import java.util.Map;
  *
  * <p>{@code metrics}: {@code level} (none|basic|normal|detailed; default normal), the endpoint as
  * {@code readers: [{pull: {exporter: {prometheus: {host, port}}}}]} or the legacy {@code address}
- * (default {@code 0.0.0.0:8888}; accepted with a deprecation warning). Level none: no endpoint.
+ * (accepted with a deprecation warning). Without either the endpoint is {@code localhost:8888}: the
+ * IPv4 loopback only, as otelcol-contrib since v0.111.0; set {@code host: 0.0.0.0} (or {@code
+ * address: 0.0.0.0:8888}, or {@code address: :8888}) to serve other hosts. See {@link
+ * dev.otelcoljava.runtime.api.ListenAddress} for how the host is bound. Level none: no endpoint.
  *
  * @param metricsHost null when no endpoint is served
  */
@@ -33,7 +37,10 @@ public record TelemetryConfig(
     int metricsPort,
     Map<String, String> resource) {
 
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** The default host of the metrics endpoint: the loopback only (otelcol's since v0.111.0). */
+  public static final String DEFAULT_HOST = ListenAddress.LOCALHOST;
+  /** What an empty host ({@code address: ":8888"}) means: every interface, as in Go. */
+  static final String ALL_INTERFACES = "0.0.0.0";
   public static final int DEFAULT_PORT = 8888;
 
   public static TelemetryConfig defaults() {
@@ -119,7 +126,7 @@ public record TelemetryConfig(
       ConfigNode prom = exporter.get("prometheus");
       if (!prom.present()) {
         exporter.acceptAnyKey();
-        r.error("only a pull reader with a prometheus exporter is supported, e.g. pull: {exporter: {prometheus: {host: 0.0.0.0, port: 8888}}}");
+        r.error("only a pull reader with a prometheus exporter is supported, e.g. pull: {exporter: {prometheus: {host: localhost, port: 8888}}}");
         continue;
       }
       if (found) {
@@ -127,7 +134,10 @@ public record TelemetryConfig(
         continue;
       }
       found = true;
-      host = prom.string("host", "localhost");
+      host = prom.string("host", DEFAULT_HOST);
+      if (host.isEmpty()) {
+        host = ALL_INTERFACES; // Go's listener: an empty host is every interface
+      }
       port = prom.integer("port", DEFAULT_PORT);
       prom.bool("without_type_suffix", true);
       prom.bool("without_units", true);
@@ -154,7 +164,7 @@ public record TelemetryConfig(
   private static String splitHostPort(String address, ConfigNode node, String key, int[] port) {
     int colon = address.lastIndexOf(':');
     if (colon < 0) {
-      node.error(key, "\"" + address + "\" must be host:port, e.g. 0.0.0.0:8888");
+      node.error(key, "\"" + address + "\" must be host:port, e.g. localhost:8888 or 0.0.0.0:8888");
       port[0] = DEFAULT_PORT;
       return DEFAULT_HOST;
     }
@@ -168,9 +178,9 @@ public record TelemetryConfig(
         throw new NumberFormatException();
       }
     } catch (NumberFormatException e) {
-      node.error(key, "\"" + address + "\" has an invalid port; expected host:port, e.g. 0.0.0.0:8888");
+      node.error(key, "\"" + address + "\" has an invalid port; expected host:port, e.g. localhost:8888 or 0.0.0.0:8888");
       port[0] = DEFAULT_PORT;
     }
-    return h.isEmpty() ? DEFAULT_HOST : h;
+    return h.isEmpty() ? ALL_INTERFACES : h;
   }
 }

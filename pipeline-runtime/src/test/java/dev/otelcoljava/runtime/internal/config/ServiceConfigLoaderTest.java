@@ -179,7 +179,7 @@ class ServiceConfigLoaderTest {
             "service::telemetry::logs::level: \"verbose\" must be in [debug, info, warn, error]",
             "service::telemetry::logs::encoding: \"xml\" must be in [console, json]",
             "service::telemetry::metrics::level: \"all\" must be in [none, basic, normal, detailed]",
-            "service::telemetry::metrics::address: \"nohost\" must be host:port, e.g. 0.0.0.0:8888"));
+            "service::telemetry::metrics::address: \"nohost\" must be host:port, e.g. localhost:8888 or 0.0.0.0:8888"));
   }
 
   @Test
