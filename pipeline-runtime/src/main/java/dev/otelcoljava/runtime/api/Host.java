@@ -10,4 +10,16 @@ public interface Host {
 
   /** All started extensions. */
   Map<ComponentId, Extension> extensions();
+
+  /**
+   * Reports a component's status change to every extension that watches statuses ({@link
+   * StatusWatcher}, e.g. health_check), as otelcol's {@code componentstatus.ReportStatus}.
+   */
+  default void reportStatus(StatusEvent event) {
+    for (Extension e : extensions().values()) {
+      if (e instanceof StatusWatcher w) {
+        w.componentStatusChanged(event);
+      }
+    }
+  }
 }

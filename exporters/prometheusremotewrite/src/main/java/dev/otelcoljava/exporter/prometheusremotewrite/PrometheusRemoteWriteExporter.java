@@ -7,6 +7,9 @@ import dev.otelcoljava.exporter.prometheusremotewrite.internal.Record;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Sharder;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Translator;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Wal;
+import dev.otelcoljava.runtime.api.ComponentId;
+import dev.otelcoljava.runtime.api.ComponentKind;
+import dev.otelcoljava.runtime.api.ComponentStatus;
 import dev.otelcoljava.runtime.api.ConsumerException;
 import dev.otelcoljava.runtime.api.CreateSettings;
 import dev.otelcoljava.runtime.api.Exporter;
@@ -15,6 +18,7 @@ import dev.otelcoljava.runtime.api.Extension;
 import dev.otelcoljava.runtime.api.Host;
 import dev.otelcoljava.runtime.api.HttpClientAuthenticator;
 import dev.otelcoljava.runtime.api.RateLimitedLogger;
+import dev.otelcoljava.runtime.api.StatusEvent;
 import dev.otelcoljava.runtime.api.data.MetricsBatch;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -104,6 +108,9 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     private final String id;
     volatile Path walDir;
     volatile int walMemoryRecords;
+    /** Where status changes go (health_check), once started. */
+    volatile Host host;
+    volatile ComponentId componentId;
     /** The reason writes to the WAL directory fail, or null. */
     volatile String walFailing;
     /** Whether the refusal of a batch (disk failing and memory full) was logged in this failure. */
@@ -183,6 +190,31 @@ final class PrometheusRemoteWriteExporter implements Exporter {
           + cause.getMessage() + "); sending new batches from memory, without durability, until the directory takes writes"
           + " again (checked every second; up to " + walMemoryRecords + " batches are kept, later ones are dropped);"
           + " counted in otelcol_exporter_prometheusremotewrite_wal_not_durable_samples");
+      status(ComponentStatus.RECOVERABLE_ERROR, "cannot write to the WAL in " + walDir + " (" + reason + ": " + osReason(cause)
+          + "); batches are sent from memory without durability (up to " + walMemoryRecords + " kept) until it takes writes again");
+    }
+
+    /** The batches kept in memory are full too: new batches are refused. */
+    void walRefusing(String reason, IOException cause) {
+      status(ComponentStatus.RECOVERABLE_ERROR, "cannot write to the WAL in " + walDir + " (" + reason + ": " + osReason(cause)
+          + ") and the " + walMemoryRecords + " batches kept in memory are full: new batches are dropped");
+    }
+
+    /** Reports a status change to health_check (and any other status watcher). */
+    void status(ComponentStatus status, String error) {
+      Host h = host;
+      if (h != null) {
+        h.reportStatus(new StatusEvent(componentId, ComponentKind.EXPORTER, status, error, java.time.Instant.now()));
+      }
+    }
+
+    /** The operating system's words for a failure, without file names (e.g. "Read-only file system"). */
+    static String osReason(IOException e) {
+      Throwable t = e instanceof Wal.FullException && e.getCause() instanceof IOException c ? c : e;
+      if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        return f.getReason();
+      }
+      return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     @Override
@@ -190,6 +222,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       walFailing = null;
       logger.log(System.Logger.Level.INFO, "exporter " + id + ": the WAL in " + walDir + " takes writes again; "
           + notDurableSamples + " samples were accepted meanwhile without durability");
+      status(ComponentStatus.OK, null);
     }
 
     /** Corrupt items found so far, by kind, in first-seen order; cleared by the call. */
@@ -225,6 +258,8 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     if (config.wal() != null) {
       Path dir = Path.of(config.wal().directory()).resolve(settings.id().toString().replace('/', '_'));
       counters.walDir = dir;
+      counters.host = host;
+      counters.componentId = settings.id();
       counters.walMemoryRecords = config.wal().bufferSize();
       try {
         wal = new Wal(dir, config.wal().maxDiskUsage(), maxAgeMillis, config.wal().bufferSize(), counters);
@@ -417,6 +452,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
           logger.log(System.Logger.Level.ERROR, "exporter " + settings.id() + ": dropping batches: " + e.getMessage()
               + "; counted in otelcol_exporter_prometheusremotewrite_dropped_samples{reason=\"" + reason
               + "\"} (logged once until the WAL takes writes again)");
+          counters.walRefusing(reason, e);
         }
         throw new ConsumerException("cannot write to the WAL: " + e.getMessage(), false, res.otelPoints(), e);
       } finally {

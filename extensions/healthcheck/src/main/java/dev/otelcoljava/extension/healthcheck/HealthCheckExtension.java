@@ -5,7 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.otelcoljava.runtime.api.Extension;
 import dev.otelcoljava.runtime.api.Host;
 import dev.otelcoljava.runtime.api.ListenAddress;
+import dev.otelcoljava.runtime.api.ComponentStatus;
 import dev.otelcoljava.runtime.api.PipelineStatusListener;
+import dev.otelcoljava.runtime.api.StatusEvent;
+import dev.otelcoljava.runtime.api.StatusWatcher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -16,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves the collector's health on {@code endpoint}+{@code path}: 503 until the runtime reports
  * the pipelines ready, 200 while they run, 503 again once shutdown begins; the socket closes when
  * the extension shuts down. Served by the JDK's HTTP server on two daemon threads. Thread-safe.
+ *
+ * <p>Components that report a status other than OK ({@link StatusWatcher}, e.g. an exporter whose
+ * queue directory takes no writes: {@code StatusRecoverableError}) are listed in the JSON body under
+ * {@code components}, with otelcol v2's per-component fields ({@code healthy}, {@code status},
+ * {@code error}, {@code status_time}); the status code stays 200, as v2 answers for recoverable
+ * errors by default. While every component is OK the body is exactly otelcol's legacy one.
  */
-final class HealthCheckExtension implements Extension, PipelineStatusListener {
+final class HealthCheckExtension implements Extension, PipelineStatusListener, StatusWatcher {
   static final String NOT_AVAILABLE =
       "{\"status\":\"Server not available\",\"upSince\":\"0001-01-01T00:00:00Z\",\"uptime\":\"\"}";
 
@@ -35,6 +46,8 @@ final class HealthCheckExtension implements Extension, PipelineStatusListener {
   private final Clock clock;
   private volatile Instant upSince;
   private volatile long upSinceNanos;
+  // The latest non-OK status of each component, by otelcol instance name (exporter:prometheusremotewrite/x).
+  private final Map<String, StatusEvent> problems = new ConcurrentHashMap<>();
   private HttpServer server;
   private ExecutorService executor;
 
@@ -95,6 +108,62 @@ final class HealthCheckExtension implements Extension, PipelineStatusListener {
     upSince = null;
   }
 
+  @Override
+  public void componentStatusChanged(StatusEvent event) {
+    if (event.status() == ComponentStatus.OK || event.status() == ComponentStatus.STARTING
+        || event.status() == ComponentStatus.STOPPING || event.status() == ComponentStatus.STOPPED) {
+      problems.remove(event.instanceName());
+    } else {
+      problems.put(event.instanceName(), event);
+    }
+  }
+
+  /** {@code ,"components":{...}} for the components not OK, or "" if none. */
+  private String componentsJson() {
+    if (problems.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(",\"components\":{");
+    boolean first = true;
+    for (StatusEvent e : new TreeMap<>(problems).values()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      // Recoverable and permanent errors keep the collector healthy (otelcol v2's defaults).
+      boolean healthy = e.status() != ComponentStatus.FATAL_ERROR;
+      quote(sb, e.instanceName()).append(":{\"healthy\":").append(healthy).append(",\"status\":");
+      quote(sb, e.status().otelName());
+      if (e.error() != null) {
+        quote(sb.append(",\"error\":"), e.error());
+      }
+      quote(sb.append(",\"status_time\":"), GoTime.rfc3339Nano(e.time())).append('}');
+    }
+    return sb.append('}').toString();
+  }
+
+  private static StringBuilder quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"');
+  }
+
   private boolean pathMatches(String requestPath) {
     String p = config.path();
     return p.endsWith("/") ? requestPath.startsWith(p) : requestPath.equals(p);
@@ -122,7 +191,7 @@ final class HealthCheckExtension implements Extension, PipelineStatusListener {
         } else {
           String uptime = GoTime.duration(System.nanoTime() - upSinceNanos);
           send(ex, 200, "application/json", "{\"status\":\"Server available\",\"upSince\":\""
-              + GoTime.rfc3339Nano(since) + "\",\"uptime\":\"" + uptime + "\"}");
+              + GoTime.rfc3339Nano(since) + "\",\"uptime\":\"" + uptime + "\"" + componentsJson() + "}");
         }
       } else if (config.unhealthyBody() != null) {
         send(ex, 503, "text/plain; charset=utf-8", config.unhealthyBody());

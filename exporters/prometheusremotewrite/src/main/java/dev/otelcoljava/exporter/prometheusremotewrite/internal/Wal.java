@@ -427,6 +427,49 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
+   * After a read-only or I/O failure, before trying the disk again: continues in a new segment
+   * file, opened through the directory path. A file system that went read-only (ext4's
+   * errors=remount-ro) stays so until it is mounted again, after a repair; the open segment belongs
+   * to the old mount, a new file lands on the new one. Fails, changing nothing, while the
+   * directory still takes no writes.
+   */
+  private void reopenActive() throws IOException {
+    Segment cur = segments.get(segments.size() - 1);
+    Path p = dir.resolve(segName(nextSeq));
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ);
+      ch.write(ByteBuffer.wrap(MAGIC), 0);
+      ch.force(true);
+    } catch (IOException e) {
+      if (ch != null) {
+        try {
+          ch.close();
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // a leftover header-less file is discarded (and counted) at the next start
+        }
+      }
+      throw e;
+    }
+    FileChannel old = active;
+    active = ch;
+    try {
+      old.close(); // not forced: everything acknowledged from it was forced already
+    } catch (IOException ignored) {
+      // the old mount is gone
+    }
+    if (cur.path.equals(p)) {
+      cur.size = 8; // the current segment was empty: the same file, created again
+      return;
+    }
+    Segment s = new Segment(nextSeq, p);
+    s.size = 8;
+    segments.add(s);
+    totalBytes += 8;
+  }
+
+  /**
    * Appends a record and returns once it is on disk (fsync). Enforces the disk budget first by
    * deleting the oldest segments. If the disk cannot take it, the record is kept in memory instead
    * (see the class comment).
@@ -471,6 +514,9 @@ public final class Wal implements AutoCloseable {
       IOException failure = null;
       if (diskFailure == null || System.nanoTime() - diskRetryAt >= 0) {
         try {
+          if (diskFailure != null && !diskFailure.equals("disk_full")) {
+            reopenActive();
+          }
           writeFrame(frame, seq, samples, createdMillis);
         } catch (IOException e) {
           failure = e;
