@@ -63,11 +63,17 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   private long inflightBytes;
   private long maxInflightBytes;
   private long walReadAheadBytes = defaultReadAheadBytes();
-  // Payload bytes of the records in the in-memory sending queue (no WAL). queue_size counts
+  // Bytes held by the records in the in-memory sending queue (no WAL): encoded payloads, or the
+  // snappy-compressed copies of the batches that wait behind a retrying shard or a backed-up queue
+  // (remote-write series compress 7-9x, so the same bound holds that many more). queue_size counts
   // batches only: in the 96 MiB ECS sidecar (24 MiB heap) a 2-minute outage of a 2,000-series
   // scrape filled the heap long before 10,000 batches (OutOfMemoryError, everything queued lost).
   private final AtomicLong queuedBytes = new AtomicLong();
   private volatile long memQueueBytes = defaultMemQueueBytes();
+  // Batches are queued compressed once a shard retries or the queue holds this fraction of its
+  // byte bound (an eighth: with a healthy back end the queue is empty between batches).
+  static final int COMPRESS_ABOVE_FRACTION = 8;
+  private volatile boolean compressQueued = true;
   private final Counters counters;
   private Sharder sharder;
   private Wal wal;
@@ -255,6 +261,15 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     sharder = new Sharder(settings.id().toString(), URI.create(config.endpoint()), config, settings.buildInfo().userAgent(), auth,
         shards, backoff, config.wal() != null, maxAgeMillis, counters, rateLimited, this::recordDone);
     metrics.registerQueue(this::queueSize, () -> config.wal() != null ? config.wal().bufferSize() : config.queue().queueSize());
+    if (config.wal() == null) {
+      sharder.holdInMemory(queuedBytes::addAndGet, compressQueued);
+      settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_queue_size_bytes").ofLongs().setUnit("By")
+          .setDescription("Bytes held by the in-memory sending queue (batches that wait are kept snappy-compressed).")
+          .buildWithCallback(m -> m.record(queuedBytes.get(), metrics.attributes()));
+      settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_queue_capacity_bytes").ofLongs().setUnit("By")
+          .setDescription("Byte bound of the in-memory sending queue (1/8 of the heap, 2-256 MiB).")
+          .buildWithCallback(m -> m.record(memQueueBytes, metrics.attributes()));
+    }
     if (config.wal() != null) {
       Path dir = Path.of(config.wal().directory()).resolve(settings.id().toString().replace('/', '_'));
       counters.walDir = dir;
@@ -311,6 +326,17 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   /** Test hook: a smaller in-memory queue byte bound. */
   void memQueueBytesForTest(long bytes) {
     memQueueBytes = bytes;
+  }
+
+  /** Test hook: whether batches that wait are kept compressed (on by default). */
+  void compressQueuedForTest(boolean on) {
+    compressQueued = on;
+    sharder.holdInMemory(queuedBytes::addAndGet, on);
+  }
+
+  /** Bytes the in-memory queue holds (compressed where batches wait). */
+  long queuedBytesForTest() {
+    return queuedBytes.get();
   }
 
   /** Test hook: a smaller read-ahead byte bound. */
@@ -388,7 +414,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   private void recordDone(Record r, long ok, long failed) {
     queuedRecords.decrementAndGet();
     if (wal == null) {
-      queuedBytes.addAndGet(-r.payloadBytes());
+      queuedBytes.addAndGet(-r.heldBytes());
     }
     long total = ok + failed;
     if (total > 0) {
@@ -460,7 +486,16 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       }
       return;
     }
-    int bytes = buf.length();
+    // A batch that will wait (a shard is retrying, or the queue is backed up) is kept compressed,
+    // and that size counts against the byte bound; with the back end keeping up nothing is
+    // compressed here, the shards compress each request as before.
+    boolean compress = config.queue().enabled() && compressQueued
+        && (sharder.retrying() || queuedBytes.get() >= memQueueBytes / COMPRESS_ABOVE_FRACTION);
+    byte[] payload = compress ? null : buf.toByteArray();
+    r = new Record(memSeq.getAndIncrement(), now, payload, res.otelPoints(), samples);
+    Sharder.Split split = sharder.split(r, compress ? buf.array() : payload, buf.length(), compress);
+    releaseIfLarge(buf);
+    long bytes = split.heldBytes();
     if (config.queue().enabled()) {
       int queued = queuedRecords.incrementAndGet();
       long queuedNow = queuedBytes.addAndGet(bytes);
@@ -468,12 +503,12 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       if (queued > config.queue().queueSize() || (queued > 1 && queuedNow > memQueueBytes)) {
         queuedRecords.decrementAndGet();
         queuedBytes.addAndGet(-bytes);
-        releaseIfLarge(buf);
         metrics.enqueueFailed(res.otelPoints());
         counters.dropped("queue_full", samples);
         rateLimited.log(System.Logger.Level.WARNING, "queue_full", "exporter " + settings.id()
-            + ": sending queue is full (" + (queued - 1) + " batches, " + (queuedNow - bytes) + " bytes; limits: queue_size "
-            + config.queue().queueSize() + ", " + memQueueBytes + " bytes = 1/8 of the heap); dropping " + samples
+            + ": sending queue is full (" + (queued - 1) + " batches holding " + (queuedNow - bytes) + " bytes, kept"
+            + " snappy-compressed while they wait; limits: queue_size " + config.queue().queueSize() + ", " + memQueueBytes
+            + " bytes = 1/8 of the heap); dropping " + samples
             + " samples, counted in otelcol_exporter_prometheusremotewrite_dropped_samples{reason=\"queue_full\"}."
             + " A wal section keeps the backlog on disk instead");
         throw new ConsumerException("sending queue is full", false, res.otelPoints());
@@ -482,10 +517,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       queuedRecords.incrementAndGet();
       queuedBytes.addAndGet(bytes);
     }
-    byte[] payload = buf.toByteArray();
-    releaseIfLarge(buf);
-    r = new Record(memSeq.getAndIncrement(), now, payload, res.otelPoints(), samples);
-    if (!sharder.dispatch(r)) {
+    if (!sharder.dispatch(split)) {
       // The shutdown began after the check above: refused like any batch that comes after it, not
       // accepted and then lost uncounted.
       queuedRecords.decrementAndGet();

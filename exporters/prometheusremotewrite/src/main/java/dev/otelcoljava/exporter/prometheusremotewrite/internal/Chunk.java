@@ -1,14 +1,29 @@
 package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
+import java.io.IOException;
+import org.xerial.snappy.Snappy;
+
 /**
- * The series of one {@link Record} that belong to one shard: offsets into the record's payload.
- * Owned by the shard worker once queued.
+ * The series of one {@link Record} that belong to one shard, in one of two forms: offsets into the
+ * record's payload (the usual case: nothing is copied), or, when the chunk was queued behind a
+ * backlog, its own snappy-compressed copy of those series, framed as in {@link Payload} and walked
+ * in order. A chunk of the first kind is turned into the second when its shard starts retrying
+ * ({@link #compressRest}). A compressed chunk is uncompressed only while its series are packed into
+ * a request, and both forms are released as soon as every series is in a request body. Owned by the
+ * shard worker once queued.
  */
 final class Chunk {
   final Record record;
-  final int[] offsets;
+  /** Offsets of the series in the record's payload, or null once the chunk does not index it. */
+  private int[] offsets;
   final int count;
   final int samples;
+  /** The chunk's framed series, snappy-compressed; null for a chunk that indexes the record's payload. */
+  private byte[] packed;
+  /** {@link #packed} uncompressed, while the worker packs requests from it. */
+  private byte[] unpacked;
+  /** Position of the next series in {@link #unpacked} (compressed chunks). */
+  private int pos;
   int cursor;
   long ok;
   long failed;
@@ -19,5 +34,106 @@ final class Chunk {
     this.offsets = offsets;
     this.count = count;
     this.samples = samples;
+  }
+
+  /**
+   * A chunk holding its own copy of {@code count} framed series: snappy-compressed if {@code
+   * compressed}, else as they are.
+   */
+  Chunk(Record record, byte[] copy, int count, int samples, boolean compressed) {
+    this.record = record;
+    this.offsets = null;
+    if (compressed) {
+      this.packed = copy;
+    } else {
+      this.unpacked = copy;
+    }
+    this.count = count;
+    this.samples = samples;
+  }
+
+  /** The bytes {@link #offset} indexes: the record's payload, or the chunk's copy uncompressed. */
+  byte[] bytes() {
+    if (offsets != null) {
+      return record.payload;
+    }
+    if (unpacked == null) {
+      if (packed == null) {
+        throw new IllegalStateException("chunk already released");
+      }
+      try {
+        unpacked = Snappy.uncompress(packed);
+      } catch (IOException e) {
+        // Our own output, held in the heap: cannot be corrupt short of a JVM fault.
+        throw new IllegalStateException("cannot uncompress a queued chunk: " + e.getMessage(), e);
+      }
+    }
+    return unpacked;
+  }
+
+  /** The offsets into the record's payload, or null if the chunk does not index it. */
+  int[] offsets() {
+    return offsets;
+  }
+
+  /** Forgets the uncompressed form of a compressed copy (it is made again when needed). */
+  void dropUncompressed() {
+    if (packed != null) {
+      unpacked = null;
+    }
+  }
+
+  /** Offset of the series at {@link #cursor} in {@link #bytes}. */
+  int offset() {
+    return offsets != null ? offsets[cursor] : pos;
+  }
+
+  /**
+   * Moves past the series at {@link #cursor}, whose framed body is {@code len} bytes. Returns true
+   * if that was the last series of a chunk indexing the record's payload: it no longer does.
+   */
+  boolean advance(int len) {
+    cursor++;
+    pos += 12 + len;
+    if (cursor < count) {
+      return false;
+    }
+    // every series is in a request body now, which keeps what a retry needs
+    packed = null;
+    unpacked = null;
+    if (offsets != null) {
+      offsets = null;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * For a chunk indexing the record's payload with series left to pack: replaces the index by a
+   * snappy-compressed copy of those series and returns the copy's size; otherwise returns -1.
+   */
+  int compressRest() throws IOException {
+    if (offsets == null || cursor >= count) {
+      return -1;
+    }
+    byte[] p = record.payload;
+    int n = 0;
+    for (int k = cursor; k < count; k++) {
+      n += 12 + Payload.getInt(p, offsets[k] + 8);
+    }
+    byte[] gathered = new byte[n];
+    int g = 0;
+    for (int k = cursor; k < count; k++) {
+      int l = 12 + Payload.getInt(p, offsets[k] + 8);
+      System.arraycopy(p, offsets[k], gathered, g, l);
+      g += l;
+    }
+    byte[] out = new byte[Snappy.maxCompressedLength(n)];
+    int clen = Snappy.rawCompress(gathered, 0, n, out, 0);
+    packed = java.util.Arrays.copyOf(out, clen);
+    unpacked = null;
+    offsets = null;
+    pos = 0; // the copy starts at the series at cursor
+    return clen;
   }
 }

@@ -6,18 +6,25 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One consumed batch on its way out: its WAL sequence number (or an in-memory one), creation time,
  * payload, OTel point and sample counts, and how many shard chunks are still unfinished.
- * Thread-safe counters; the payload is read-only after creation.
+ * Thread-safe counters; the payload is read-only after creation. A record queued in memory behind a
+ * backlog has no payload of its own: its shard chunks hold compressed copies of its series instead
+ * (see {@link Sharder#split}).
  */
 public final class Record {
   final long seq;
   final long createdMillis;
-  final byte[] payload;
+  /** The encoded series; dropped (null) in the memory queue once no chunk indexes it. */
+  byte[] payload;
+  /** Chunks that index {@link #payload} (memory queue only). */
+  final AtomicInteger rawChunks = new AtomicInteger();
   final int otelPoints;
   final int samples;
   final AtomicInteger pending = new AtomicInteger();
   final AtomicLong okSamples = new AtomicLong();
   final AtomicLong failedSamples = new AtomicLong();
   final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+  /** Bytes this record holds while queued (payload and compressed chunks); set by {@link Sharder#split}. */
+  final AtomicLong heldBytes = new AtomicLong();
 
   public Record(long seq, long createdMillis, byte[] payload, int otelPoints, int samples) {
     this.seq = seq;
@@ -31,8 +38,13 @@ public final class Record {
     return seq;
   }
 
-  /** Size of the encoded payload this record holds in memory. */
+  /** Size of the encoded payload this record holds in memory (0 if its chunks hold compressed copies). */
   public int payloadBytes() {
-    return payload.length;
+    return payload == null ? 0 : payload.length;
+  }
+
+  /** Bytes this record holds while queued: its payload, or its chunks' compressed copies. */
+  public long heldBytes() {
+    return heldBytes.get();
   }
 }

@@ -38,6 +38,13 @@ import org.xerial.snappy.Snappy;
  * Settling and {@link #stop} take the same lock, and dispatch after stop is refused, so the samples
  * {@link #stop} returns are exactly those never counted, wherever they were held (a queue, the
  * request being retried, or the rest of a chunk that did not fit that request).
+ *
+ * <p>Memory (in-memory queue, {@link #holdInMemory}): a record's chunks index its encoded payload
+ * while the back end keeps up, so nothing is copied or compressed on that path, and the payload is
+ * dropped as soon as every chunk is in a request body. A record that will wait (see {@link #split})
+ * and, when a shard starts retrying, whatever already waits for that shard, is held as per-chunk
+ * snappy-compressed copies instead, uncompressed again only while packed into a request. Per-series
+ * order is unchanged: chunks stay in their shard's queue in dispatch order, whatever their form.
  */
 public final class Sharder {
   /** Receives request outcomes for self-metrics. */
@@ -79,6 +86,11 @@ public final class Sharder {
   private boolean closed; // guarded by settleLock
   /** Records dispatched whose done callback has not run; removing one claims its callback. */
   private final Set<Record> unfinished = ConcurrentHashMap.newKeySet();
+  /** Shards whose current request has failed at least once (and is retried or about to be dropped). */
+  private final java.util.concurrent.atomic.AtomicInteger retryingShards = new java.util.concurrent.atomic.AtomicInteger();
+  /** Set for the in-memory queue only (see {@link #holdInMemory}). */
+  private volatile java.util.function.LongConsumer heldChanged;
+  private volatile boolean compressWhenRetrying;
 
   public Sharder(String id, URI endpoint, PrometheusRemoteWriteConfig config, String userAgent, HttpClientAuthenticator auth,
       int shards, Backoff backoff, boolean unboundedRetry, long maxAgeMillis, Listener listener, RateLimitedLogger log, Done done)
@@ -129,21 +141,63 @@ public final class Sharder {
     }
   }
 
+  /** A record split by shard ({@link #split}), ready for {@link #dispatch(Split)}. */
+  public static final class Split {
+    final Record record;
+    final Chunk[] chunks; // per shard, null where the record has no series
+    final int count;
+    final long samples;
+
+    Split(Record record, Chunk[] chunks, int count, long samples) {
+      this.record = record;
+      this.chunks = chunks;
+      this.count = count;
+      this.samples = samples;
+    }
+
+    /** Bytes the record holds while queued: its payload, or the compressed copies of its chunks. */
+    public long heldBytes() {
+      return record.heldBytes.get();
+    }
+
+    /**
+     * Uncompresses every chunk's copy, as the shards do when they pack requests from them, and
+     * returns the uncompressed bytes (for measurement; the chunks are left as they were).
+     */
+    public long uncompressAll() {
+      long n = 0;
+      for (Chunk c : chunks) {
+        if (c != null && c.offsets() == null) {
+          n += c.bytes().length;
+          c.dropUncompressed();
+        }
+      }
+      return n;
+    }
+  }
+
   /**
-   * Splits the record's series by shard and queues one chunk per shard that has series. Returns
-   * false, queueing nothing, once {@link #stop} has begun: the caller still owns the record.
+   * Splits the record's series (the first {@code len} bytes of {@code p}, framed as in {@link
+   * Payload}) by shard. Without {@code compress} the chunks index {@code p}, which must be the
+   * record's payload. With {@code compress} each chunk gets its own snappy-compressed copy of its
+   * series and {@code p} is not kept (the record may have no payload): for a record that will wait
+   * behind a backlog, where remote-write series compress ~5-10x. Sets the record's held bytes.
    */
-  public boolean dispatch(Record r) {
-    int n = shards.length;
+  public Split split(Record r, byte[] p, int len, boolean compress) {
+    return split(r, p, len, compress, shards.length);
+  }
+
+  /** {@link #split(Record, byte[], int, boolean)} for {@code n} shards (benchmarks use it alone). */
+  public static Split split(Record r, byte[] p, int len, boolean compress, int n) {
     int[][] offs = new int[n][];
     int[] counts = new int[n];
     int[] samples = new int[n];
-    byte[] p = r.payload;
+    int[] bytes = new int[n];
     int pos = 0;
-    while (pos < p.length) {
+    while (pos < len) {
       int hash = Payload.getInt(p, pos);
       int s = Payload.getInt(p, pos + 4);
-      int len = Payload.getInt(p, pos + 8);
+      int l = Payload.getInt(p, pos + 8);
       int shard = Math.floorMod(hash, n);
       if (offs[shard] == null) {
         offs[shard] = new int[8];
@@ -152,37 +206,107 @@ public final class Sharder {
       }
       offs[shard][counts[shard]++] = pos;
       samples[shard] += s;
-      pos += 12 + len;
+      bytes[shard] += 12 + l;
+      pos += 12 + l;
     }
-    int chunks = 0;
+    Chunk[] chunks = new Chunk[n];
+    int count = 0;
     long total = 0;
+    long held = compress ? 0 : len;
+    byte[] gathered = null;
+    byte[] out = null;
     for (int i = 0; i < n; i++) {
-      if (counts[i] > 0) {
-        chunks++;
-        total += samples[i];
+      if (counts[i] == 0) {
+        continue;
       }
+      count++;
+      total += samples[i];
+      if (!compress) {
+        chunks[i] = new Chunk(r, offs[i], counts[i], samples[i]);
+        continue;
+      }
+      // This shard's series, contiguous and in order, then compressed into an array of their own.
+      if (gathered == null || gathered.length < bytes[i]) {
+        gathered = new byte[bytes[i]];
+        out = new byte[Snappy.maxCompressedLength(bytes[i])];
+      }
+      int g = 0;
+      for (int k = 0; k < counts[i]; k++) {
+        int off = offs[i][k];
+        int l = 12 + Payload.getInt(p, off + 8);
+        System.arraycopy(p, off, gathered, g, l);
+        g += l;
+      }
+      int clen;
+      try {
+        clen = Snappy.rawCompress(gathered, 0, g, out, 0);
+      } catch (IOException e) {
+        // snappy fails only on a broken native library: keep the series uncompressed instead
+        chunks[i] = new Chunk(r, java.util.Arrays.copyOf(gathered, g), counts[i], samples[i], false);
+        held += g;
+        continue;
+      }
+      chunks[i] = new Chunk(r, java.util.Arrays.copyOf(out, clen), counts[i], samples[i], true);
+      held += clen;
     }
+    r.heldBytes.set(held);
+    if (!compress) {
+      r.rawChunks.set(count);
+    }
+    return new Split(r, chunks, count, total);
+  }
+
+  /**
+   * Splits the record's series by shard and queues one chunk per shard that has series. Returns
+   * false, queueing nothing, once {@link #stop} has begun: the caller still owns the record.
+   */
+  public boolean dispatch(Record r) {
+    return dispatch(split(r, r.payload, r.payload.length, false));
+  }
+
+  /**
+   * Queues the split record's chunks, one per shard that has series. Returns false, queueing
+   * nothing, once {@link #stop} has begun: the caller still owns the record.
+   */
+  public boolean dispatch(Split split) {
+    Record r = split.record;
     gate.readLock().lock();
     try {
       if (stopped) {
         return false;
       }
-      r.pending.set(chunks);
-      if (chunks == 0) {
+      r.pending.set(split.count);
+      if (split.count == 0) {
         done.done(r, 0, 0);
         return true;
       }
-      unsettled.addAndGet(total);
+      unsettled.addAndGet(split.samples);
       unfinished.add(r);
-      for (int i = 0; i < n; i++) {
-        if (counts[i] > 0) {
-          shards[i].queue.add(new Chunk(r, offs[i], counts[i], samples[i]));
+      for (int i = 0; i < shards.length; i++) {
+        if (split.chunks[i] != null) {
+          shards[i].queue.add(split.chunks[i]);
         }
       }
       return true;
     } finally {
       gate.readLock().unlock();
     }
+  }
+
+  /** Whether some shard's current request has failed at least once and is being retried. */
+  public boolean retrying() {
+    return retryingShards.get() > 0;
+  }
+
+  /**
+   * For the in-memory queue (records kept nowhere else): a record's payload is dropped as soon as
+   * no chunk indexes it, and, if {@code compressWhenRetrying}, a shard that starts retrying
+   * replaces the payload index of its waiting chunks (the rest of the one it holds and those queued)
+   * by compressed copies. {@code heldChanged} receives every change of the records' held bytes.
+   */
+  public void holdInMemory(java.util.function.LongConsumer heldChanged, boolean compressWhenRetrying) {
+    this.compressWhenRetrying = compressWhenRetrying;
+    this.heldChanged = heldChanged;
   }
 
   /**
@@ -303,9 +427,11 @@ public final class Sharder {
       this.index = index;
     }
 
+    /** The chunk whose series are packed next (worker thread only). */
+    Chunk current;
+
     void run() {
       List<Chunk> inRequest = new ArrayList<>();
-      Chunk current = null;
       try {
         while (!stopped) {
           if (current == null) {
@@ -320,16 +446,18 @@ public final class Sharder {
           int samples = 0;
           // Pack whole series, from as many queued chunks as fit.
           while (current != null) {
-            byte[] p = current.record.payload;
+            byte[] p = current.cursor < current.count ? current.bytes() : null;
             while (current.cursor < current.count) {
-              int off = current.offsets[current.cursor];
+              int off = current.offset();
               int len = Payload.getInt(p, off + 8);
               if (body.length() > 0 && body.length() + len > config.maxBatchSizeBytes()) {
                 break;
               }
               body.write(p, off + 12, len);
               samples += Payload.getInt(p, off + 4);
-              current.cursor++;
+              if (current.advance(len)) {
+                indexReleased(current);
+              }
             }
             if (!inRequest.contains(current)) {
               inRequest.add(current);
@@ -372,6 +500,49 @@ public final class Sharder {
       }
     }
 
+    /** A chunk stopped indexing its record's payload: the last one of a memory-queue record drops it. */
+    private void indexReleased(Chunk c) {
+      java.util.function.LongConsumer h = heldChanged;
+      Record r = c.record;
+      if (h != null && r.rawChunks.decrementAndGet() == 0 && r.payload != null) {
+        long n = r.payload.length;
+        r.payload = null;
+        r.heldBytes.addAndGet(-n);
+        h.accept(-n);
+      }
+    }
+
+    /**
+     * This shard's request has failed: what waits behind it (the rest of the current chunk and the
+     * queued chunks) is kept compressed from now on, if it still indexes a record's payload.
+     */
+    private void compressWaiting() {
+      java.util.function.LongConsumer h = heldChanged;
+      if (h == null || !compressWhenRetrying) {
+        return;
+      }
+      if (current != null) {
+        compressRest(current, h);
+      }
+      for (Chunk c : queue) {
+        compressRest(c, h);
+      }
+    }
+
+    private void compressRest(Chunk c, java.util.function.LongConsumer h) {
+      int n;
+      try {
+        n = c.compressRest();
+      } catch (IOException e) {
+        return; // snappy fails only on a broken native library: the chunk stays as it is
+      }
+      if (n >= 0) {
+        c.record.heldBytes.addAndGet(n);
+        h.accept(n);
+        indexReleased(c);
+      }
+    }
+
     /** Drops a request body grown past {@link #IDLE_BODY_BYTES}: the next request grows a new one. */
     private void releaseIfIdle() {
       if (body.capacity() > IDLE_BODY_BYTES) {
@@ -403,7 +574,21 @@ public final class Sharder {
 
     enum Outcome { OK, FAILED, ABANDONED }
 
+    /** Whether this shard is counted in {@link #retryingShards}. */
+    private boolean countedRetrying;
+
     private Outcome sendWithRetry(List<Chunk> chunks, int samples) throws InterruptedException {
+      try {
+        return sendWithRetries(chunks, samples);
+      } finally {
+        if (countedRetrying) {
+          countedRetrying = false;
+          retryingShards.decrementAndGet();
+        }
+      }
+    }
+
+    private Outcome sendWithRetries(List<Chunk> chunks, int samples) throws InterruptedException {
       int raw = body.length();
       byte[] compressed = new byte[Snappy.maxCompressedLength(raw)];
       int clen;
@@ -490,6 +675,12 @@ public final class Sharder {
         log.log(System.Logger.Level.WARNING, "retry", "exporter " + id + ": remote write failed (" + failure + "), retrying in "
             + waitNanos / 1_000_000 + "ms");
         listener.retried();
+        if (!countedRetrying) {
+          // batches queued from now on wait: they are kept compressed (see split), and so is what already waits
+          countedRetrying = true;
+          retryingShards.incrementAndGet();
+          compressWaiting();
+        }
         attempt++;
         TimeUnit.NANOSECONDS.sleep(waitNanos);
       }
