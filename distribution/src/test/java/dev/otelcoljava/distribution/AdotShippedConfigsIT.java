@@ -75,8 +75,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * receiver (in VictoriaMetrics, or as an EMF event in moto carrying the ECS task's ARN from
  * resource detection), and for {@code ecs-amp-prometheus.yaml} the series its {@code prometheus}
  * receiver scraped ({@code up} 1 for job {@code otel-collector} and the self-metrics). Only the
- * listeners move: health_check, self-metrics and OTLP endpoints go from 0.0.0.0 fixed ports to free
- * 127.0.0.1 ports through extra {@code --config=yaml:} sources; so the runs, each with its own
+ * listeners move: health_check, self-metrics and OTLP endpoints go from fixed ports (localhost or
+ * 0.0.0.0) to free 127.0.0.1 ports through extra {@code --config=yaml:} sources; so the runs, each with its own
  * stand-ins, go at the same time, started before the validate tests and overlapping them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

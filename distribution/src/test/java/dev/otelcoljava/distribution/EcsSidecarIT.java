@@ -170,8 +170,8 @@ class EcsSidecarIT {
 
   private static Run runScenario(Path dir, String scenario, VictoriaMetrics vm) throws Exception {
     requireFree(TARGET_PORT, "the scrape target 0.0.0.0:8081 in " + scenario);
-    requireFree(HEALTH_PORT, "health_check's default endpoint 0.0.0.0:13133 in " + scenario);
-    requireFree(TELEMETRY_PORT, "the collector's default telemetry endpoint :8888");
+    requireFree(HEALTH_PORT, "health_check's default endpoint localhost:13133 in " + scenario);
+    requireFree(TELEMETRY_PORT, "the collector's default telemetry endpoint localhost:8888");
 
     String config = Files.readString(SharedFiles.scenarios().resolve(scenario), StandardCharsets.UTF_8);
     List<Sample> fixture = Sample.parse(Files.readString(SPRING, StandardCharsets.UTF_8));

@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * Nothing outside the namespace changes. The config file is used as it is; the only additions are
  * two {@code --config=yaml:} sources that move the health_check and self-metrics listeners from
- * 0.0.0.0:13133 / 0.0.0.0:8888 to free 127.0.0.1 ports (several collectors share one host here).
+ * their fixed default ports (localhost:13133 / localhost:8888; the shipped manifests bind the pod
+ * IP there) to free 127.0.0.1 ports (several collectors share one host here).
  * The cluster CA is also the JVM's default trust ({@code javax.net.ssl.trustStore}), as the
  * system roots of a node would hold the CA of a real API server's certificate. Needs root (or
  * unprivileged user namespaces) for {@code unshare}.
