@@ -3,7 +3,7 @@ package dev.otelcoljava.exporter.prometheusremotewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.otelcoljava.exporter.prometheusremotewrite.internal.LoopFs;
+import dev.otelcoljava.testing.LoopFs;
 import dev.otelcoljava.extension.healthcheck.HealthCheckExtensionFactory;
 import dev.otelcoljava.runtime.api.BuildInfo;
 import dev.otelcoljava.runtime.api.ComponentId;

@@ -2,6 +2,7 @@ package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otelcoljava.testing.LoopFs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+package dev.otelcoljava.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,9 +118,9 @@ public final class LoopFs implements AutoCloseable {
     devices.clear();
   }
 
-  record Result(String cmd, int rc, String out) {}
+  public record Result(String cmd, int rc, String out) {}
 
-  static Result run(String... cmd) throws IOException, InterruptedException {
+  public static Result run(String... cmd) throws IOException, InterruptedException {
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -135,7 +135,7 @@ public final class LoopFs implements AutoCloseable {
     return new Result(String.join(" ", cmd), p.exitValue(), out.trim());
   }
 
-  static void require(Result r) {
+  public static void require(Result r) {
     if (r.rc != 0) {
       throw new AssertionError("`" + r.cmd + "` exited " + r.rc + ": " + r.out + " (RELIABILITY case 11 mounts ext4 images on loop devices: run the tests as root)");
     }
