@@ -31,6 +31,107 @@ public final class Payload {
     return series.size();
   }
 
+  /**
+   * Recomputes, in place, the shard hash of every series in {@code payload} from the labels in its
+   * encoded bytes ({@link SeriesSet#labelsHash}); for payloads written with an earlier hash. A
+   * payload whose series bytes cannot be parsed is left as it is.
+   */
+  static void rehash(byte[] payload) {
+    java.util.ArrayList<String> names = new java.util.ArrayList<>();
+    java.util.ArrayList<String> values = new java.util.ArrayList<>();
+    int p = 0;
+    while (p + 12 <= payload.length) {
+      int len = getInt(payload, p + 8);
+      int start = p + 12;
+      int end = start + len;
+      if (len < 0 || end > payload.length) {
+        return;
+      }
+      names.clear();
+      values.clear();
+      // the bytes are a WriteRequest.timeseries field: its tag and length, then the TimeSeries
+      int[] at = {start};
+      if (varint(payload, at, end) != 0x0a) {
+        return;
+      }
+      long inner = varint(payload, at, end);
+      if (inner < 0 || at[0] + inner != end || !labelsOf(payload, at[0], end, names, values)) {
+        return;
+      }
+      int h = SeriesSet.labelsHash(names.toArray(new String[0]), values.toArray(new String[0]));
+      ByteBuf.putIntBE(payload, p, h);
+      p = end;
+    }
+  }
+
+  /** The labels (field 1 of a TimeSeries, in order) of the series in {@code b[from, to)}. */
+  static boolean labelsOf(byte[] b, int from, int to, List<String> names, List<String> values) {
+    int[] pos = {from};
+    while (pos[0] < to) {
+      long tag = varint(b, pos, to);
+      if (tag < 0) {
+        return false;
+      }
+      int wire = (int) (tag & 7);
+      if (wire != 2) {
+        if (wire == 0) {
+          if (varint(b, pos, to) < 0) {
+            return false;
+          }
+          continue;
+        }
+        if (wire == 1 || wire == 5) {
+          pos[0] += wire == 1 ? 8 : 4;
+          continue;
+        }
+        return false;
+      }
+      long l = varint(b, pos, to);
+      if (l < 0 || pos[0] + l > to) {
+        return false;
+      }
+      int fieldEnd = pos[0] + (int) l;
+      if (tag >>> 3 == 1) {
+        String name = "";
+        String value = "";
+        int[] q = {pos[0]};
+        while (q[0] < fieldEnd) {
+          long t = varint(b, q, fieldEnd);
+          long sl = t < 0 || (t & 7) != 2 ? -1 : varint(b, q, fieldEnd);
+          if (sl < 0 || q[0] + sl > fieldEnd) {
+            return false;
+          }
+          String str = new String(b, q[0], (int) sl, java.nio.charset.StandardCharsets.UTF_8);
+          if (t >>> 3 == 1) {
+            name = str;
+          } else if (t >>> 3 == 2) {
+            value = str;
+          }
+          q[0] += (int) sl;
+        }
+        names.add(name);
+        values.add(value);
+      }
+      pos[0] = fieldEnd;
+    }
+    return true;
+  }
+
+  private static long varint(byte[] b, int[] pos, int to) {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos[0] >= to) {
+        return -1;
+      }
+      byte x = b[pos[0]++];
+      v |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
   static void putInt(ByteBuf out, int v) {
     out.ensure(4);
     out.buf[out.len++] = (byte) (v >>> 24);

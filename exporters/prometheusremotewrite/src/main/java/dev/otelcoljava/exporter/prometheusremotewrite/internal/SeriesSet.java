@@ -63,7 +63,12 @@ public final class SeriesSet {
     }
   }
 
-  /** FNV-1a over the label names and values (stable across processes and JVMs). */
+  /**
+   * A hash of the label names and values, stable across processes and JVMs: it combines each
+   * string's {@link String#hashCode} (specified by the language, and cached in the string, which for
+   * the receiver's interned label strings is computed once per process, not once per batch), then
+   * mixes the result so that shard indexes taken modulo a small count spread well.
+   */
   static int labelsHash(String[] names, String[] values) {
     return (int) labelsHashAndSize(names, values);
   }
@@ -71,33 +76,34 @@ public final class SeriesSet {
   /**
    * {@link #labelsHash} in the low 32 bits and, in the high 32 bits, the size of the encoded labels
    * (the {@code TimeSeries.labels} fields) if every char of the names and values is ASCII, else -1.
-   * One pass over the chars gives both, so the encoder neither measures each string's UTF-8 length
-   * nor sums the label sizes again.
+   * One pass gives both, so the encoder neither measures each string's UTF-8 length nor sums the
+   * label sizes again.
    */
   static long labelsHashAndSize(String[] names, String[] values) {
-    int h = 0x811c9dc5;
+    int h = names.length;
     int any = 0;
     int size = 0;
     for (int i = 0; i < names.length; i++) {
       String n = names[i];
+      String v = values[i];
+      h = (h * 31 + n.hashCode()) * 31 + v.hashCode();
       int nl = n.length();
       for (int j = 0; j < nl; j++) {
-        char c = n.charAt(j);
-        any |= c;
-        h = (h ^ c) * 0x01000193;
+        any |= n.charAt(j);
       }
-      h = (h ^ 0xff) * 0x01000193;
-      String v = values[i];
       int vl = v.length();
       for (int j = 0; j < vl; j++) {
-        char c = v.charAt(j);
-        any |= c;
-        h = (h ^ c) * 0x01000193;
+        any |= v.charAt(j);
       }
-      h = (h ^ 0xfe) * 0x01000193;
       int l = WireEncoder.labelSize(nl, vl);
       size += 1 + ByteBuf.varintSize(l) + l;
     }
+    // murmur3's 32-bit finalizer
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
     return (h & 0xFFFFFFFFL) | ((long) (any >= 0x80 ? -1 : size) << 32);
   }
 }

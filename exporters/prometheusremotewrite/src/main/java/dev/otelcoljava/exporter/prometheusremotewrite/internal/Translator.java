@@ -50,6 +50,10 @@ public final class Translator {
   private final String[] extNames;
   private final String[] extValues;
   private final LabelBuilder lb = new LabelBuilder();
+  // Scratch space of baseLabels / addSortedJoined, reused point after point.
+  private String[] scratchKeys = new String[16];
+  private Object[] scratchVals = new Object[16];
+  private int[] scratchIdx = new int[16];
 
   public Translator(Settings settings) {
     this.settings = settings;
@@ -117,8 +121,12 @@ public final class Translator {
     // stable order, as contrib does.
     int n = attrs.size();
     int rn = r2t ? resource.size() : 0;
-    String[] keys = new String[n + rn];
-    Object[] vals = new Object[n + rn];
+    if (scratchKeys.length < n + rn) {
+      scratchKeys = new String[n + rn];
+      scratchVals = new Object[n + rn];
+    }
+    String[] keys = scratchKeys;
+    Object[] vals = scratchVals;
     int k = 0;
     for (int i = 0; i < n; i++) {
       keys[k] = attrs.key(i);
@@ -153,11 +161,26 @@ public final class Translator {
   }
 
   private void addSortedJoined(String[] keys, Object[] vals, int k, String[] ignore) {
-    Integer[] idx = new Integer[k];
-    for (int i = 0; i < k; i++) {
-      idx[i] = i;
+    if (scratchIdx.length < k) {
+      scratchIdx = new int[Math.max(k, scratchIdx.length * 2)];
     }
-    Arrays.sort(idx, (a, b) -> keys[a].compareTo(keys[b]));
+    int[] idx = scratchIdx;
+    // Insertion sort of the indexes by key (stable, so keys equal after sanitizing keep their
+    // order): the receiver's attributes arrive sorted already, so this is one comparison a key.
+    for (int i = 0; i < k; i++) {
+      int cur = i;
+      String key = keys[i];
+      int j = i - 1;
+      while (j >= 0 && keys[idx[j]].compareTo(key) > 0) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = cur;
+    }
+    // Attribute keys are unique, and so are their label names until sanitizing changes one (then
+    // "a.b" and "a_b" meet as a_b and join): up to the first changed key, and only into an empty
+    // builder, labels are appended without looking for an earlier one of the same name.
+    boolean lookUp = lb.size != 0;
     outer:
     for (int j = 0; j < k; j++) {
       int i = idx[j];
@@ -168,7 +191,13 @@ public final class Translator {
           }
         }
       }
-      lb.putJoin(NameRules.labelName(keys[i]), Attributes.asString(vals[i]));
+      String name = NameRules.labelName(keys[i]);
+      lookUp |= name != keys[i];
+      if (lookUp) {
+        lb.putJoin(name, Attributes.asString(vals[i]));
+      } else {
+        lb.append(name, Attributes.asString(vals[i]));
+      }
     }
   }
 
@@ -499,6 +528,16 @@ public final class Translator {
         values[i] = value;
         return;
       }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      names[size] = name;
+      values[size++] = value;
+    }
+
+    /** Adds a label the caller knows is not there yet. */
+    void append(String name, String value) {
       if (size == names.length) {
         names = Arrays.copyOf(names, size * 2);
         values = Arrays.copyOf(values, size * 2);

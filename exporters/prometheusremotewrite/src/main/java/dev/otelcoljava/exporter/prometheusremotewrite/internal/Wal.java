@@ -39,7 +39,14 @@ import java.util.zip.CRC32C;
  * FullException}. Records kept in memory do not survive a restart. Thread-safe.
  */
 public final class Wal implements AutoCloseable {
-  static final byte[] MAGIC = {'O', 'C', 'J', 'P', 'R', 'W', '1', '\n'};
+  static final byte[] MAGIC = {'O', 'C', 'J', 'P', 'R', 'W', '2', '\n'};
+  /**
+   * The first format: the same framing, but the series' shard hashes in the payload are FNV-1a over
+   * the label chars. Its segments are still read, with each payload's hashes recomputed
+   * ({@link Payload#rehash}) so that a series replayed after an upgrade goes to the same shard as
+   * its new samples, and is sent before them.
+   */
+  static final byte[] MAGIC_V1 = {'O', 'C', 'J', 'P', 'R', 'W', '1', '\n'};
   static final int BODY_HEADER = 24;
   static final int MAX_RECORD = 256 << 20;
   /** While the disk fails, how often an append tries it again. */
@@ -114,6 +121,8 @@ public final class Wal implements AutoCloseable {
     int[] samples = new int[16];
     long[] created = new long[16];
     int n;
+    /** Written in the first format ({@link #MAGIC_V1}): hashes are recomputed when read. */
+    boolean legacyHash;
 
     Segment(long firstSeq, Path path) {
       this.firstSeq = firstSeq;
@@ -232,7 +241,8 @@ public final class Wal implements AutoCloseable {
       try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long size = ch.size();
         head.clear();
-        if (size < 8 || ch.read(head, 0) != 8 || !Arrays.equals(head.array(), MAGIC)) {
+        if (size < 8 || ch.read(head, 0) != 8
+            || !Arrays.equals(head.array(), MAGIC) && !(seg.legacyHash = Arrays.equals(head.array(), MAGIC_V1))) {
           stats.corrupt("bad_segment_header", 1);
           ch.close();
           Files.deleteIfExists(p);
@@ -261,7 +271,7 @@ public final class Wal implements AutoCloseable {
           }
         }
         if (damaged) {
-          seg.size = rewrite(ch, p, good);
+          seg.size = rewrite(ch, p, good, seg.legacyHash ? MAGIC_V1 : MAGIC);
         } else {
           seg.size = Math.min(pos, ch.size());
         }
@@ -315,12 +325,12 @@ public final class Wal implements AutoCloseable {
    * Replaces a damaged segment by a copy holding only its intact records (same name, fsynced, then
    * renamed over it); returns the new size.
    */
-  private long rewrite(FileChannel ch, Path p, List<long[]> good) throws IOException {
+  private long rewrite(FileChannel ch, Path p, List<long[]> good, byte[] magic) throws IOException {
     Path tmp = p.resolveSibling(p.getFileName() + ".repair");
     long size = 8;
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      out.write(ByteBuffer.wrap(MAGIC), 0);
+      out.write(ByteBuffer.wrap(magic), 0);
       for (long[] g : good) {
         long done = 0;
         while (done < g[1]) {
@@ -718,7 +728,11 @@ public final class Wal implements AutoCloseable {
             stats.dropped("max_age", f.samples);
             continue;
           }
-          return new Record(f.seq, f.created, Arrays.copyOfRange(f.body, BODY_HEADER, f.bodyLen), f.otelPoints, f.samples);
+          byte[] payload = Arrays.copyOfRange(f.body, BODY_HEADER, f.bodyLen);
+          if (s.legacyHash) {
+            Payload.rehash(payload);
+          }
+          return new Record(f.seq, f.created, payload, f.otelPoints, f.samples);
         }
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {

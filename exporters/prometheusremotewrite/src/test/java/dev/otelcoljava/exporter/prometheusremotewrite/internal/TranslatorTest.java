@@ -97,6 +97,19 @@ class TranslatorTest {
   }
 
   @Test
+  void translate_labelNamesThatMeetAfterSanitizing_joinInKeyOrder_whicheverComesFirst() {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of()).addScope("", "");
+    Metric g = Metric.gauge("g");
+    // a clean key sorted before the one sanitized onto it, and the other way round
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("z", "3", "a~b", "2", "a_b", "1", "c.d", "4", "c_d", "5", "c0", "6"), 0, T, 1));
+    s.metrics().add(g);
+    Translator.Result r = translator(Map.of()).translate(b);
+    assertThat(text(r.series())).containsExactly(
+        "{__name__=\"g\", a_b=\"1;2\", c0=\"6\", c_d=\"4;5\", z=\"3\"} 1@1700000000123");
+  }
+
+  @Test
   void layout_exponentialBucketsBecomeSpansAndDeltas() {
     Translator.Layout l = Translator.layout(-1, new long[] {2, 0, 0, 0, 0, 1, 3}, 0);
     assertThat(l.offsets()).containsExactly(0, 4);

@@ -88,6 +88,43 @@ class WalTest {
   }
 
   @Test
+  void open_firstFormatSegment_readWithTheCurrentShardHashes() throws Exception {
+    SeriesSet set = new SeriesSet();
+    set.series(new String[] {"__name__", "job", "pod"}, new String[] {"up", "kubelet", "caf\u00e9-0"}).addSample(1, 1000);
+    set.series(new String[] {"__name__", "job"}, new String[] {"up", "nginx"}).addSample(0, 1000);
+    ByteBuf b = new ByteBuf(256);
+    Payload.encode(set.series(), b);
+    byte[] current = b.toByteArray();
+    byte[] legacy = current.clone();
+    // what the first format held: other hash values in the series headers
+    int second = 12 + Payload.getInt(current, 8);
+    ByteBuf.putIntBE(legacy, 0, 0x1234abcd);
+    ByteBuf.putIntBE(legacy, second, 0x7fff0001);
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      w.append(legacy, legacy.length, 2, 2, System.currentTimeMillis());
+      w.append(current, current.length, 2, 2, System.currentTimeMillis());
+    }
+    Path seg;
+    try (var s = Files.list(dir)) {
+      seg = s.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(w.next(0).payload).as("a current segment's payloads are read as written").isEqualTo(legacy);
+      assertThat(w.next(0).payload).isEqualTo(current);
+    }
+    // The same segment with the first format's magic: the hashes are recomputed from the labels.
+    byte[] all = Files.readAllBytes(seg);
+    System.arraycopy(Wal.MAGIC_V1, 0, all, 0, 8);
+    Files.write(seg, all);
+    try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
+      assertThat(Payload.getInt(current, 0)).isEqualTo(set.series().get(0).hash());
+      assertThat(w.next(0).payload).as("hashes recomputed").isEqualTo(current);
+      assertThat(w.next(0).payload).isEqualTo(current);
+    }
+    assertThat(Files.readAllBytes(seg)).as("the segment itself is not rewritten").isEqualTo(all);
+  }
+
+  @Test
   void open_recoversValidPrefixOfTornAndCorruptSegments() throws Exception {
     try (Wal w = new Wal(dir, 1 << 30, 0, stats)) {
       for (int i = 0; i < 5; i++) {

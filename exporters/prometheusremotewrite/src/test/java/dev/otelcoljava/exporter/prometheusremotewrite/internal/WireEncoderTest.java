@@ -94,7 +94,7 @@ class WireEncoderTest {
   }
 
   @Test
-  void labelsHashAndSize_hashIsTheFnvOfBeforeAndSizeIsTheEncodedLabels() {
+  void labelsHashAndSize_hashIsTheStringHashCombinationAndSizeIsTheEncodedLabels() {
     SplittableRandom rnd = new SplittableRandom(7);
     for (int round = 0; round < 2000; round++) {
       boolean asciiOnly = rnd.nextBoolean();
@@ -106,7 +106,7 @@ class WireEncoderTest {
         values[i] = randomString(rnd, rnd.nextInt(rnd.nextBoolean() ? 300 : 30), asciiOnly);
       }
       long hs = SeriesSet.labelsHashAndSize(names, values);
-      assertThat((int) hs).isEqualTo(referenceFnv(names, values)).isEqualTo(SeriesSet.labelsHash(names, values));
+      assertThat((int) hs).isEqualTo(referenceHash(names, values)).isEqualTo(SeriesSet.labelsHash(names, values));
       boolean ascii = true;
       for (int i = 0; i < labels; i++) {
         ascii &= names[i].chars().allMatch(c -> c < 0x80) && values[i].chars().allMatch(c -> c < 0x80);
@@ -202,19 +202,21 @@ class WireEncoderTest {
     return sb.toString();
   }
 
-  /** FNV-1a as the label hash was first defined (the shard of a series must not change). */
-  private static int referenceFnv(String[] names, String[] values) {
-    int h = 0x811c9dc5;
+  /**
+   * The label hash as defined: String.hashCode of each name and value, combined by 31s from the
+   * label count, then murmur3's 32-bit finalizer (stable across JVMs: it decides a series' shard,
+   * also for WAL records replayed by another process).
+   */
+  private static int referenceHash(String[] names, String[] values) {
+    int h = names.length;
     for (int i = 0; i < names.length; i++) {
-      for (char c : names[i].toCharArray()) {
-        h = (h ^ c) * 0x01000193;
-      }
-      h = (h ^ 0xff) * 0x01000193;
-      for (char c : values[i].toCharArray()) {
-        h = (h ^ c) * 0x01000193;
-      }
-      h = (h ^ 0xfe) * 0x01000193;
+      h = 31 * h + names[i].hashCode();
+      h = 31 * h + values[i].hashCode();
     }
-    return h;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    return h ^ (h >>> 16);
   }
 }
