@@ -462,6 +462,8 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     counters.translatedSeries.add(res.series().size(), counters.attrs);
     ByteBuf buf = buffers.get();
     buf.reset();
+    // Sized once: growing by doubling copied a scrape's payload several times over.
+    buf.ensure((int) Math.min(Integer.MAX_VALUE - 16, Payload.size(res.series().series())));
     Payload.encode(res.series().series(), buf);
     int samples = res.series().sampleCount();
     long now = System.currentTimeMillis();

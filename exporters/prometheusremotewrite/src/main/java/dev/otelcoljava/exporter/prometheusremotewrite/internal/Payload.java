@@ -132,6 +132,15 @@ public final class Payload {
     return -1;
   }
 
+  /** The bytes {@link #encode} appends for {@code series}, to size the buffer once. */
+  public static long size(List<PromSeries> series) {
+    long n = 0;
+    for (int i = 0, k = series.size(); i < k; i++) {
+      n += 12 + WireEncoder.fieldSize(series.get(i));
+    }
+    return n;
+  }
+
   static void putInt(ByteBuf out, int v) {
     out.ensure(4);
     out.buf[out.len++] = (byte) (v >>> 24);

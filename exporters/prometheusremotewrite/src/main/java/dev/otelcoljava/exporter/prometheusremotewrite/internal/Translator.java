@@ -54,6 +54,10 @@ public final class Translator {
   private String[] scratchKeys = new String[16];
   private Object[] scratchVals = new Object[16];
   private int[] scratchIdx = new int[16];
+  // job and instance of the resource last seen (identity): see addJobInstance.
+  private Attributes jobOf;
+  private String job;
+  private String instance;
 
   public Translator(Settings settings) {
     this.settings = settings;
@@ -65,6 +69,7 @@ public final class Translator {
   }
 
   public Result translate(MetricsBatch batch) {
+    jobOf = null; // attributes may change between batches; within one they do not
     SeriesSet out = new SeriesSet();
     List<String> errors = new ArrayList<>(0);
     int points = 0;
@@ -99,6 +104,9 @@ public final class Translator {
       }
     }
     out.finish();
+    jobOf = null;
+    job = null;
+    instance = null;
     return new Result(out, errors, points);
   }
 
@@ -202,12 +210,18 @@ public final class Translator {
   }
 
   private void addJobInstance(Attributes resource) {
-    String service = resource.getString("service.name");
-    if (service != null) {
-      String ns = resource.getString("service.namespace");
-      lb.put("job", ns != null ? ns + "/" + service : service);
+    // Made once per resource, not per point: "namespace/service" is a new string each time, and a
+    // new string's hash is computed again for every series.
+    if (resource != jobOf) {
+      String service = resource.getString("service.name");
+      String ns = service == null ? null : resource.getString("service.namespace");
+      job = service == null ? null : ns != null ? ns + "/" + service : service;
+      instance = resource.getString("service.instance.id");
+      jobOf = resource;
     }
-    String instance = resource.getString("service.instance.id");
+    if (job != null) {
+      lb.put("job", job);
+    }
     if (instance != null) {
       lb.put("instance", instance);
     }
@@ -243,29 +257,43 @@ public final class Translator {
   }
 
   private void addHistograms(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm) {
+    // Names and le values are made once per metric (points of a metric share their bounds), not
+    // once per point: fewer strings, and each string's hash is computed once.
+    String sumName = name + "_sum";
+    String countName = name + "_count";
+    String bucketName = name + "_bucket";
+    double[] leBounds = null;
+    String[] le = null;
     for (HistogramPoint p : m.histogramPoints()) {
       baseLabels(resource, p.attributes(), sm, true);
       long ts = ms(p.timeNanos());
       boolean stale = p.noRecordedValue();
       if (p.hasSum()) {
-        series(out, name + "_sum", null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
+        series(out, sumName, null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
         out.countSample();
       }
-      series(out, name + "_count", null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
+      series(out, countName, null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
       out.countSample();
       double[] bounds = p.bounds();
       long[] counts = p.bucketCounts();
       long cumulative = 0;
       int nb = Math.min(bounds.length, counts.length);
+      if (bounds != leBounds && !Arrays.equals(bounds, leBounds)) {
+        le = new String[bounds.length];
+        for (int i = 0; i < bounds.length; i++) {
+          le[i] = NameRules.formatFloat(bounds[i]);
+        }
+        leBounds = bounds;
+      }
       PromSeries[] bucketSeries = new PromSeries[nb + 1];
       for (int i = 0; i < nb; i++) {
         cumulative += counts[i];
-        PromSeries b = series(out, name + "_bucket", "le", NameRules.formatFloat(bounds[i]));
+        PromSeries b = series(out, bucketName, "le", le[i]);
         b.addSample(stale ? STALE_NAN : (double) cumulative, ts);
         out.countSample();
         bucketSeries[i] = b;
       }
-      PromSeries inf = series(out, name + "_bucket", "le", "+Inf");
+      PromSeries inf = series(out, bucketName, "le", "+Inf");
       inf.addSample(stale ? STALE_NAN : (double) p.count(), ts);
       out.countSample();
       bucketSeries[nb] = inf;
@@ -284,18 +312,29 @@ public final class Translator {
   }
 
   private void addSummaries(SeriesSet out, Metric m, String name, Attributes resource, ScopeMetrics sm) {
+    String sumName = name + "_sum";
+    String countName = name + "_count";
+    double[] quantiles = null;
+    String[] qs = null;
     for (SummaryPoint p : m.summaryPoints()) {
       baseLabels(resource, p.attributes(), sm, true);
       long ts = ms(p.timeNanos());
       boolean stale = p.noRecordedValue();
-      series(out, name + "_sum", null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
-      series(out, name + "_count", null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
+      series(out, sumName, null, null).addSample(stale ? STALE_NAN : p.sum(), ts);
+      series(out, countName, null, null).addSample(stale ? STALE_NAN : (double) p.count(), ts);
       out.countSample();
       out.countSample();
       double[] q = p.quantiles();
       double[] v = p.values();
+      if (q != quantiles && !Arrays.equals(q, quantiles)) {
+        qs = new String[q.length];
+        for (int i = 0; i < q.length; i++) {
+          qs[i] = NameRules.formatFloat(q[i]);
+        }
+        quantiles = q;
+      }
       for (int i = 0; i < q.length; i++) {
-        series(out, name, "quantile", NameRules.formatFloat(q[i])).addSample(stale ? STALE_NAN : v[i], ts);
+        series(out, name, "quantile", qs[i]).addSample(stale ? STALE_NAN : v[i], ts);
         out.countSample();
       }
     }

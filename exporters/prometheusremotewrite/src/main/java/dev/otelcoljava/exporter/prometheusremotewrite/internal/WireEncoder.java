@@ -15,38 +15,11 @@ public final class WireEncoder {
   public static void writeSeries(PromSeries s, ByteBuf out) {
     String[] names = s.names;
     String[] values = s.values;
-    // All-ASCII labels (the translation's pass over the chars found it, and their encoded size):
-    // each string's UTF-8 length is its length, and the strings are read once, when copied.
-    // Otherwise the UTF-8 lengths of names (even slots) and values (odd slots), in the buffer's
-    // reused scratch.
-    int size = s.asciiLabelsSize;
-    int[] lens = null;
-    if (size < 0) {
-      lens = out.scratchInts(2 * names.length);
-      size = 0;
-      for (int i = 0; i < names.length; i++) {
-        int nl = ByteBuf.utf8Length(names[i]);
-        int vl = ByteBuf.utf8Length(values[i]);
-        lens[2 * i] = nl;
-        lens[2 * i + 1] = vl;
-        int l = labelSize(nl, vl);
-        size += 1 + ByteBuf.varintSize(l) + l;
-      }
-    }
-    for (int i = 0; i < s.sampleCount; i++) {
-      int l = sampleSize(s.sampleValues[i], s.timestamps[i]);
-      size += 1 + ByteBuf.varintSize(l) + l;
-    }
+    // For labels not all ASCII, their UTF-8 lengths, in the buffer's reused scratch.
+    int[] lens = s.asciiLabelsSize < 0 ? out.scratchInts(2 * names.length) : null;
+    int size = contentSize(s, lens);
     List<PromSeries.PromExemplar> exemplars = s.exemplars();
-    for (PromSeries.PromExemplar e : exemplars) {
-      int l = exemplarSize(e);
-      size += 1 + ByteBuf.varintSize(l) + l;
-    }
     List<PromSeries.NativeHistogram> hs = s.histograms();
-    for (PromSeries.NativeHistogram h : hs) {
-      int l = histogramSize(h);
-      size += 1 + ByteBuf.varintSize(l) + l;
-    }
     // The labels and samples, the bulk of the bytes, are written with the array and position in
     // locals (the room is ensured once here).
     out.ensure(size + 6);
@@ -119,6 +92,50 @@ public final class WireEncoder {
    * metric name, resource and external labels of consecutive series usually are) is copied from
    * that series' bytes in one go: the same strings encode to the same bytes.
    */
+  /**
+   * The size of {@code s}'s TimeSeries message. For labels not all ASCII, {@code lens} (2 ints a
+   * label, or null) receives the UTF-8 lengths of names (even slots) and values (odd slots).
+   */
+  private static int contentSize(PromSeries s, int[] lens) {
+    String[] names = s.names;
+    String[] values = s.values;
+    // All-ASCII labels (the translation's pass over the chars found it, and their encoded size):
+    // each string's UTF-8 length is its length, and the strings are read once, when copied.
+    int size = s.asciiLabelsSize;
+    if (size < 0) {
+      size = 0;
+      for (int i = 0; i < names.length; i++) {
+        int nl = ByteBuf.utf8Length(names[i]);
+        int vl = ByteBuf.utf8Length(values[i]);
+        if (lens != null) {
+          lens[2 * i] = nl;
+          lens[2 * i + 1] = vl;
+        }
+        int l = labelSize(nl, vl);
+        size += 1 + ByteBuf.varintSize(l) + l;
+      }
+    }
+    for (int i = 0; i < s.sampleCount; i++) {
+      int l = sampleSize(s.sampleValues[i], s.timestamps[i]);
+      size += 1 + ByteBuf.varintSize(l) + l;
+    }
+    for (PromSeries.PromExemplar e : s.exemplars()) {
+      int l = exemplarSize(e);
+      size += 1 + ByteBuf.varintSize(l) + l;
+    }
+    for (PromSeries.NativeHistogram h : s.histograms()) {
+      int l = histogramSize(h);
+      size += 1 + ByteBuf.varintSize(l) + l;
+    }
+    return size;
+  }
+
+  /** The bytes {@link #writeSeries} writes for {@code s}: its WriteRequest.timeseries field. */
+  static int fieldSize(PromSeries s) {
+    int size = contentSize(s, null);
+    return 1 + ByteBuf.varintSize(size) + size;
+  }
+
   private static int writeAsciiLabels(byte[] b, int p, String[] names, String[] values, ByteBuf out) {
     int n = names.length;
     String[] ln = out.lastNames;

@@ -154,6 +154,7 @@ class WireEncoderTest {
     ByteBuf payload = new ByteBuf(16);
     Payload.encode(series, payload);
     assertThat(Payload.valid(payload.array(), 0, payload.length())).isTrue();
+    assertThat(Payload.size(series)).as("the size computed before encoding").isEqualTo(payload.length());
     ByteBuf body = new ByteBuf(16);
     int i = 0;
     for (int pos = 0; pos < payload.length(); i++) {
