@@ -493,7 +493,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     // compressed here, the shards compress each request as before.
     boolean compress = config.queue().enabled() && compressQueued
         && (sharder.retrying() || queuedBytes.get() >= memQueueBytes / COMPRESS_ABOVE_FRACTION);
-    byte[] payload = compress ? null : buf.toByteArray();
+    byte[] payload = compress ? null : takeOrCopy(buf);
     r = new Record(memSeq.getAndIncrement(), now, payload, res.otelPoints(), samples);
     Sharder.Split split = sharder.split(r, compress ? buf.array() : payload, buf.length(), compress);
     releaseIfLarge(buf);
@@ -533,6 +533,19 @@ final class PrometheusRemoteWriteExporter implements Exporter {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * The encoded batch as an array of its own: the buffer's array itself when the batch fills it
+   * exactly (a large batch: the buffer was sized for it before encoding), the buffer then being
+   * given up by this thread; otherwise a copy.
+   */
+  private byte[] takeOrCopy(ByteBuf buf) {
+    if (buf.length() == buf.capacity()) {
+      buffers.remove();
+      return buf.array();
+    }
+    return buf.toByteArray();
   }
 
   private void releaseIfLarge(ByteBuf buf) {
