@@ -401,16 +401,16 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
-   * Starts a new segment; on failure (disk full, read-only) the current one stays active and the
-   * new file is removed if it could be created.
+   * Creates (or truncates) the segment file {@code p} with its magic, forced to disk; on failure
+   * the file is removed if it could be created, and the error thrown.
    */
-  private void openNewSegment() throws IOException {
-    Path p = dir.resolve(segName(nextSeq));
+  private static FileChannel createSegmentFile(Path p) throws IOException {
     FileChannel ch = null;
     try {
       ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ);
       ch.write(ByteBuffer.wrap(MAGIC), 0);
       ch.force(true);
+      return ch;
     } catch (IOException e) {
       if (ch != null) {
         try {
@@ -422,6 +422,15 @@ public final class Wal implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Starts a new segment; on failure (disk full, read-only) the current one stays active and the
+   * new file is removed if it could be created.
+   */
+  private void openNewSegment() throws IOException {
+    Path p = dir.resolve(segName(nextSeq));
+    FileChannel ch = createSegmentFile(p);
     if (active != null) {
       try {
         active.force(false);
@@ -446,22 +455,7 @@ public final class Wal implements AutoCloseable {
   private void reopenActive() throws IOException {
     Segment cur = segments.get(segments.size() - 1);
     Path p = dir.resolve(segName(nextSeq));
-    FileChannel ch = null;
-    try {
-      ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ);
-      ch.write(ByteBuffer.wrap(MAGIC), 0);
-      ch.force(true);
-    } catch (IOException e) {
-      if (ch != null) {
-        try {
-          ch.close();
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // a leftover header-less file is discarded (and counted) at the next start
-        }
-      }
-      throw e;
-    }
+    FileChannel ch = createSegmentFile(p);
     FileChannel old = active;
     active = ch;
     try {
