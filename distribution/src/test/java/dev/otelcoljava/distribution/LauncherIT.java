@@ -28,16 +28,16 @@ class LauncherIT {
     Path cds = Files.createDirectories(dir.resolve("cds"));
     String cmd = dryRun(dir, cg, Map.of("JAVA_OPTS", "-Dfrom.java.opts=1", "OTELCOL_JAVA_OPTS", "-Xmx50m",
         "OTELCOL_JAVA_CDS_DIR", cds.toString()));
-    // 96 MiB - 72 MiB; as -Xmx, because below ~250 MiB the JVM ignores MaxRAMPercentage (it uses
+    // 96 MiB - 64 MiB; as -Xmx, because below ~250 MiB the JVM ignores MaxRAMPercentage (it uses
     // MinRAMPercentage, 50%), which gave a 48 MiB heap that Serial GC filled until the kernel's OOM kill.
-    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -Xmx24m ").doesNotContain("RAMPercentage")
+    assertThat(cmd).contains(" -XX:MaxRAM=100663296 -Xmx32m ").doesNotContain("RAMPercentage")
         .contains(" -XX:+UseSerialGC ")
         .contains(" -XX:TieredStopAtLevel=1 ")
         .contains(" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ")
         .contains(" -XX:+ExitOnOutOfMemoryError ")
         .contains(" -cp " + AppDir.home() + "/lib/* dev.otelcoljava.runtime.cli.Main --config=x.yaml");
     // User options come after the launcher's, so they win.
-    assertThat(cmd.indexOf("-Xmx50m")).isGreaterThan(cmd.indexOf("-Xmx24m"));
+    assertThat(cmd.indexOf("-Xmx50m")).isGreaterThan(cmd.indexOf("-Xmx32m"));
     assertThat(cmd.indexOf("-Dfrom.java.opts=1")).isLessThan(cmd.indexOf("-Xmx50m"));
     String java = cmd.substring(0, cmd.indexOf(' '));
     Path release = Path.of(java).getParent().getParent().resolve("release");
@@ -93,7 +93,7 @@ class LauncherIT {
     Files.writeString(cg.resolve("cpu/cpu.cfs_quota_us"), "100000");
     Files.writeString(cg.resolve("cpu/cpu.cfs_period_us"), "100000");
     String cmd = dryRun(dir, cg, Map.of());
-    // 512 - 72 = 440 MiB is more than 75% of 512 MiB.
+    // 512 - 64 = 448 MiB is more than 75% of 512 MiB.
     assertThat(cmd).contains(" -XX:MaxRAM=536870912 -Xmx384m ").contains(" -XX:+UseSerialGC ")
         .doesNotContain("TieredStopAtLevel").doesNotContain("ArchiveRelocationMode");
   }
@@ -130,7 +130,7 @@ class LauncherIT {
     argv.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
     AppDir.Result r = AppDir.run(argv, Map.of(), dir);
     assertThat(r.exitCode()).as(r.output()).isZero();
-    assertThat(r.output()).containsPattern("\\bMaxHeapSize += 25165824\\b");
+    assertThat(r.output()).containsPattern("\\bMaxHeapSize += 33554432\\b");
   }
 
   @Test

@@ -66,7 +66,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   // Bytes held by the records in the in-memory sending queue (no WAL): encoded payloads, or the
   // snappy-compressed copies of the batches that wait behind a retrying shard or a backed-up queue
   // (remote-write series compress 7-9x, so the same bound holds that many more). queue_size counts
-  // batches only: in the 96 MiB ECS sidecar (24 MiB heap) a 2-minute outage of a 2,000-series
+  // batches only: in the 96 MiB ECS sidecar (then a 24 MiB heap) a 2-minute outage of a 2,000-series
   // scrape filled the heap long before 10,000 batches (OutOfMemoryError, everything queued lost).
   private final AtomicLong queuedBytes = new AtomicLong();
   private volatile long memQueueBytes = defaultMemQueueBytes();
@@ -311,13 +311,13 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     return queuedRecords.get();
   }
 
-  /** An eighth of the heap, within 4..64 MiB: 4 MiB in the 96 MiB ECS sidecar's 24 MiB heap. */
+  /** An eighth of the heap, within 4..64 MiB: 4 MiB in the 96 MiB ECS sidecar's 32 MiB heap. */
   static long defaultReadAheadBytes() {
     long eighth = Runtime.getRuntime().maxMemory() / 8;
     return Math.max(4L << 20, Math.min(64L << 20, eighth));
   }
 
-  /** An eighth of the heap, within 2..256 MiB: 3 MiB in the 96 MiB ECS sidecar's 24 MiB heap. */
+  /** An eighth of the heap, within 2..256 MiB: 4 MiB in the 96 MiB ECS sidecar's 32 MiB heap. */
   static long defaultMemQueueBytes() {
     long eighth = Runtime.getRuntime().maxMemory() / 8;
     return Math.max(2L << 20, Math.min(256L << 20, eighth));
