@@ -2,6 +2,7 @@ package dev.otelcoljava.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.otelcoljava.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,23 +47,97 @@ class LauncherIT {
     if (major >= 25) {
       assertThat(cmd).contains(" -XX:+UseCompactObjectHeaders ").doesNotContain("UnlockExperimentalVMOptions");
     }
-    // At 96 MiB the CDS archive is never written (dumping it at exit got the sidecar OOM-killed),
-    // and used only when it is already there.
-    assertThat(cmd).doesNotContain("AutoCreateSharedArchive").doesNotContain("SharedArchiveFile");
-    Files.write(cds.resolve("otelcol-java-jdk" + major + ".jsa"), new byte[] {1});
-    String withArchive = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
-    assertThat(withArchive).contains(" -XX:SharedArchiveFile=" + cds.resolve("otelcol-java-jdk" + major + ".jsa") + " ")
-        .doesNotContain("AutoCreateSharedArchive");
+    // At 96 MiB the start-up cache is never written (dumping it at exit got the sidecar
+    // OOM-killed), and used only when it is already there.
+    assertThat(cmd).doesNotContain("AutoCreateSharedArchive").doesNotContain("SharedArchiveFile")
+        .doesNotContain("AOTCache");
+    if (major < 25) {
+      Files.write(cds.resolve("otelcol-java-jdk" + major + ".jsa"), new byte[] {1});
+      String withArchive = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
+      assertThat(withArchive).contains(" -XX:SharedArchiveFile=" + cds.resolve("otelcol-java-jdk" + major + ".jsa") + " ")
+          .doesNotContain("AutoCreateSharedArchive");
+    } else {
+      // A cache file without the launcher's stamp (or with another one) is not trusted.
+      Files.write(cds.resolve("otelcol-java-jdk" + major + ".aot"), new byte[] {1});
+      assertThat(dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()))).doesNotContain("AOTCache");
+    }
+  }
+
+  private static int jdkMajor(String cmd) throws Exception {
+    String java = cmd.substring(0, cmd.indexOf(' '));
+    Path release = Path.of(java).getParent().getParent().resolve("release");
+    return Integer.parseInt(Files.readString(release).replaceAll("(?s).*JAVA_VERSION=\"(\\d+).*", "$1"));
+  }
+
+  private static Path cgroupV2(Path dir, long memoryBytes) throws Exception {
+    Path cg = Files.createDirectories(dir.resolve("cg2-" + memoryBytes));
+    Files.writeString(cg.resolve("memory.max"), memoryBytes + "\n");
+    Files.writeString(cg.resolve("cpu.max"), "max 100000\n");
+    return cg;
   }
 
   @Test
-  void launcher_largeOrNoMemoryLimit_writesTheCdsArchiveAtExit(@TempDir Path dir) throws Exception {
-    Path cg = Files.createDirectories(dir.resolve("cg2"));
-    Files.writeString(cg.resolve("memory.max"), Long.toString(1L << 30) + "\n");
-    Files.writeString(cg.resolve("cpu.max"), "max 100000\n");
+  void launcher_largeOrNoMemoryLimit_writesTheStartCacheAtExit(@TempDir Path dir) throws Exception {
     Path cds = Files.createDirectories(dir.resolve("cds"));
-    String cmd = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
-    assertThat(cmd).contains(" -XX:SharedArchiveFile=" + cds + "/otelcol-java-jdk").contains(" -XX:+AutoCreateSharedArchive ");
+    Map<String, String> env = Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString());
+    String noLimit = dryRun(dir, dir.resolve("no-cgroup"), env);
+    int major = jdkMajor(noLimit);
+    if (major >= 25) {
+      // The AOT cache is assembled at exit by a second JVM: only with no limit or more than 1 GiB.
+      assertThat(noLimit).contains(" -XX:AOTCacheOutput=" + cds + "/otelcol-java-jdk" + major + ".aot ");
+      assertThat(dryRun(dir, cgroupV2(dir, 2L << 30), env)).contains(" -XX:AOTCacheOutput=");
+      assertThat(dryRun(dir, cgroupV2(dir, 1L << 30), env)).doesNotContain("AOTCache");
+      // A dry run writes nothing.
+      assertThat(cds).isEmptyDirectory();
+    } else {
+      assertThat(dryRun(dir, cgroupV2(dir, 1L << 30), env))
+          .contains(" -XX:SharedArchiveFile=" + cds + "/otelcol-java-jdk").contains(" -XX:+AutoCreateSharedArchive ");
+    }
+  }
+
+  /**
+   * bin/write-start-cache writes the cache with a real training run; the launcher then maps it in
+   * a 96 MiB container (the JVM says it uses the AOT-linked classes), and stops trusting it when its
+   * stamp (JDK and jars) no longer matches.
+   */
+  @Test
+  void writeStartCache_cacheUsedInTheSidecarAndDroppedWhenStale(@TempDir Path dir) throws Exception {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    Map<String, String> env = Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString(),
+        "OTELCOL_TRAINING_METRICS_PORT", Integer.toString(FreePorts.find()),
+        "OTELCOL_TRAINING_SINK_PORT", Integer.toString(FreePorts.find()));
+    AppDir.Result written = AppDir.run(
+        List.of("/bin/sh", AppDir.home().resolve("bin/write-start-cache").toString(), "4"), env, dir);
+    assertThat(written.exitCode()).as(written.output()).isZero();
+    String noLimit = dryRun(dir, dir.resolve("no-cgroup"), Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
+    int major = jdkMajor(noLimit);
+    String file = "otelcol-java-jdk" + major + (major >= 25 ? ".aot" : ".jsa");
+    assertThat(written.output()).contains("wrote ").contains(file);
+    assertThat(cds.resolve(file)).isNotEmptyFile();
+
+    Path cg = Files.createDirectories(dir.resolve("cg96"));
+    Files.writeString(cg.resolve("memory.max"), Long.toString(96L << 20) + "\n");
+    Files.writeString(cg.resolve("cpu.max"), "12500 100000\n");
+    String sidecar = dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()));
+    if (major < 25) {
+      assertThat(sidecar).contains(" -XX:SharedArchiveFile=" + cds.resolve(file) + " ");
+      return;
+    }
+    assertThat(sidecar).contains(" -XX:AOTCache=" + cds.resolve(file) + " ").doesNotContain("AOTCacheOutput");
+
+    // A real start with it and the sidecar's flags (TERM after 5 s): the JVM maps the cache.
+    Map<String, String> run = new java.util.HashMap<>(env);
+    run.put("OTELCOL_JAVA_CGROUP_ROOT", cg.toString());
+    run.put("OTELCOL_JAVA_OPTS", "-Xlog:aot=info");
+    AppDir.Result r = AppDir.run(List.of("timeout", "-s", "TERM", "5", "/bin/sh", AppDir.launcher().toString(),
+        "--config=" + AppDir.home().resolve("config/start-cache-training.yaml")), run, dir);
+    assertThat(r.output()).contains("Using AOT-linked classes: true").contains("Everything is ready");
+
+    // Another JDK or other jars: the stamp differs, so the cache is neither used nor kept.
+    Files.writeString(cds.resolve(file + ".stamp"), "0\n");
+    assertThat(dryRun(dir, cg, Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString()))).doesNotContain("AOTCache");
+    assertThat(dryRun(dir, dir.resolve("no-cgroup"), Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString())))
+        .contains(" -XX:AOTCacheOutput=" + cds.resolve(file) + " ");
   }
 
   @Test
@@ -139,7 +214,7 @@ class LauncherIT {
     for (String sub : List.of("validate", "components", "--version")) {
       AppDir.Result r = AppDir.run(List.of("/bin/sh", AppDir.launcher().toString(), sub), env, dir);
       assertThat(r.exitCode()).isZero();
-      assertThat(r.output()).doesNotContain("SharedArchiveFile").endsWith("dev.otelcoljava.runtime.cli.Main " + sub + "\n");
+      assertThat(r.output()).doesNotContain("SharedArchiveFile").doesNotContain("AOTCache").endsWith("dev.otelcoljava.runtime.cli.Main " + sub + "\n");
     }
   }
 
