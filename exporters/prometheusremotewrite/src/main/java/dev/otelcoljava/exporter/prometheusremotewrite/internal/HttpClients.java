@@ -1,6 +1,7 @@
 package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
 import dev.otelcoljava.exporter.prometheusremotewrite.PrometheusRemoteWriteConfig;
+import dev.otelcoljava.runtime.api.PlainHttp;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -78,6 +79,9 @@ final class HttpClients {
         default -> new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
       });
       b.sslParameters(params);
+    } else {
+      // Plain http (the JDK client follows no redirect here): no CA bundle to load at start-up.
+      b.sslContext(PlainHttp.sslContext());
     }
     return b.build();
   }

@@ -4,6 +4,7 @@ import dev.otelcoljava.receiver.prometheus.config.GlobalConfig;
 import dev.otelcoljava.receiver.prometheus.config.HttpClientConfig;
 import dev.otelcoljava.receiver.prometheus.config.ScrapeConfig;
 import dev.otelcoljava.receiver.prometheus.otlp.ScrapeException;
+import dev.otelcoljava.runtime.api.PlainHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -56,6 +57,8 @@ final class HttpScraper {
 
   private final ScrapeConfig cfg;
   private final HttpClient client;
+  private final Executor executor;
+  private HttpClient tlsClient; // guarded by this; == client when the job itself uses TLS
   private final String accept;
   private final String userAgent;
 
@@ -63,21 +66,47 @@ final class HttpScraper {
     this.cfg = cfg;
     this.userAgent = userAgent;
     this.accept = accept(cfg.scrapeProtocols());
+    this.executor = executor;
+    HttpClientConfig h = cfg.http();
+    if ("https".equals(cfg.scheme()) || !h.tls().equals(HttpClientConfig.TlsConfig.DEFAULT)) {
+      this.client = build(TlsContexts.context(h.tls()));
+      this.tlsClient = client;
+    } else {
+      // Plain http: no CA bundle to load at start-up. A redirect to https gets a TLS client then.
+      this.client = build(PlainHttp.sslContext());
+    }
+  }
+
+  private HttpClient build(SSLContext ctx) {
     HttpClientConfig h = cfg.http();
     HttpClient.Builder b = HttpClient.newBuilder()
         .executor(executor)
         // redirects are followed in scrape(), as Go's client does: up to 10, within the scrape timeout
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(cfg.scrapeTimeout());
-    if ("https".equals(cfg.scheme()) || !h.tls().equals(HttpClientConfig.TlsConfig.DEFAULT)) {
-      SSLContext ctx = TlsContexts.context(h.tls());
-      b.sslContext(ctx).sslParameters(TlsContexts.parameters(ctx, h.tls()));
+        .connectTimeout(cfg.scrapeTimeout())
+        .sslContext(ctx);
+    if (ctx != PlainHttp.sslContext()) {
+      b.sslParameters(TlsContexts.parameters(ctx, h.tls()));
     }
     if (!h.proxyUrl().isEmpty()) {
       b.proxy(new NoProxySelector(URI.create(h.proxyUrl()), h.noProxy()));
     }
-    this.client = b.build();
+    return b.build();
+  }
+
+  /** The client for an https URL: the job's own, or for a plain-http job one made on first use. */
+  private HttpClient tlsClient() throws ScrapeException {
+    synchronized (this) {
+      if (tlsClient == null) {
+        try {
+          tlsClient = build(TlsContexts.context(cfg.http().tls()));
+        } catch (Exception e) {
+          throw new ScrapeException("connection", "cannot set up TLS for a redirect to https: " + e.getMessage());
+        }
+      }
+      return tlsClient;
+    }
   }
 
   /** The Accept header: Prometheus 2.42's for the default protocols, else built from scrape_protocols. */
@@ -242,7 +271,8 @@ final class HttpScraper {
 
   private HttpResponse<InputStream> send(HttpRequest request, URI url) throws ScrapeException, InterruptedException {
     try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpClient c = "https".equalsIgnoreCase(url.getScheme()) ? tlsClient() : client;
+      return c.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
       throw new ScrapeException("timeout", "Get \"" + url + "\": context deadline exceeded (connect)");
     } catch (HttpTimeoutException e) {
@@ -423,5 +453,12 @@ final class HttpScraper {
 
   void close() {
     client.shutdownNow();
+    HttpClient t;
+    synchronized (this) {
+      t = tlsClient;
+    }
+    if (t != null && t != client) {
+      t.shutdownNow();
+    }
   }
 }
