@@ -26,6 +26,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +35,17 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * When the receiver scrapes a real HTTP target on loopback: the early first scrape (gate on) and
- * Prometheus' hashed first slot (gate off, read from a private {@link FeatureGates}), {@code
- * initial_scrape_offset}, and the final scrape of {@code scrape_on_shutdown}.
+ * When the receiver scrapes a real HTTP target on loopback: the early first scrape (gate on; also
+ * for a target file discovery adds later) and Prometheus' hashed first slot (gate off, read from a
+ * private {@link FeatureGates}), {@code initial_scrape_offset}, and the final scrape of {@code
+ * scrape_on_shutdown}.
  */
 class ScrapeLoopTimingTest {
   static final String BODY = "# TYPE timing_test gauge\ntiming_test 1\n";
@@ -49,6 +54,8 @@ class ScrapeLoopTimingTest {
   ExecutorService executor;
   /** Wall-clock milliseconds of each request the target answered. */
   final List<Long> requests = new CopyOnWriteArrayList<>();
+  /** The same for /b/metrics (a second target on the same server). */
+  final List<Long> requestsB = new CopyOnWriteArrayList<>();
   volatile boolean slowFirstResponse;
   final MetricsSink sink = new MetricsSink();
   final SdkMeterProvider meterProvider = SdkMeterProvider.builder().build();
@@ -70,6 +77,14 @@ class ScrapeLoopTimingTest {
       }
       byte[] b = BODY.getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(b);
+      }
+    });
+    server.createContext("/b/metrics", ex -> {
+      requestsB.add(System.currentTimeMillis());
+      byte[] b = BODY.getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(200, b.length);
       try (OutputStream os = ex.getResponseBody()) {
         os.write(b);
@@ -246,7 +261,7 @@ class ScrapeLoopTimingTest {
     assertThat(sink.batches().get(0).dataPointCount()).isGreaterThan(1);
   }
 
-  static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + 2_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -254,6 +269,33 @@ class ScrapeLoopTimingTest {
       }
       Thread.sleep(20);
     }
+  }
+
+  @Test
+  void gateOn_aTargetDiscoveredLaterIsScrapedEarly_andKeptLoopsAreNotRescheduled(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("targets.json");
+    String a = "{\"targets\": [\"" + address() + "\"]}";
+    String b = "{\"targets\": [\"" + address() + "\"], \"labels\": {\"__metrics_path__\": \"/b/metrics\"}}";
+    Files.writeString(file, "[" + a + "]");
+    start(gates(null), """
+        config:
+          scrape_configs:
+            - job_name: later
+              scrape_interval: 30s
+              file_sd_configs: [{files: ["%s"], refresh_interval: 200ms}]
+        """.formatted(file));
+    sink.awaitBatches(1, Duration.ofMillis(1500));
+    assertThat(requests).hasSize(1);
+    long added = System.currentTimeMillis();
+    Files.writeString(file, "[" + a + ", " + b + "]");
+    sink.awaitBatches(2, Duration.ofMillis(2000));
+    // the new target: within the 200 ms file poll plus the early window of 1 s
+    assertThat(requestsB).hasSize(1);
+    assertThat(requestsB.get(0) - added).isLessThan(1700);
+    Thread.sleep(300);
+    // the first target's loop was kept (same labels): not scraped again
+    assertThat(requests).hasSize(1);
   }
 
   @Test
