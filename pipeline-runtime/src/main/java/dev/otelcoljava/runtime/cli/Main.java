@@ -166,10 +166,11 @@ public final class Main {
       return 0;
     }
     try {
+      // Factories first: loading them initialises their classes, which may register their own gates.
+      ComponentRegistry registry = factories != null ? factories : ComponentRegistry.loadInstalled();
       for (String g : args.gates()) {
         FeatureGates.global().apply(g);
       }
-      ComponentRegistry registry = factories != null ? factories : ComponentRegistry.loadInstalled();
       if (args.command().equals("components")) {
         out.print(components(registry, info));
         return 0;

@@ -15,8 +15,16 @@ import java.util.List;
 final class CliFactories {
   private CliFactories() {}
 
-  /** {@code cli_receiver}: does nothing between start and shutdown. */
+  /**
+   * {@code cli_receiver}: does nothing between start and shutdown. Registers the gate {@code
+   * cli.receiver.TestGate} when its class is initialised, as a component may.
+   */
   public static final class Recv implements ReceiverFactory<Object> {
+    static {
+      dev.otelcoljava.runtime.api.FeatureGates.global().register(new dev.otelcoljava.runtime.api.FeatureGates.Gate(
+          "cli.receiver.TestGate", true, "alpha", "A gate the test receiver registers itself."));
+    }
+
     @Override
     public String type() {
       return "cli_receiver";

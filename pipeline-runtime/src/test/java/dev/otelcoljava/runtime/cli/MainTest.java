@@ -164,6 +164,37 @@ class MainTest {
   }
 
   @Test
+  void featureGates_mayNameAGateAComponentRegistersAtClassInitialisation(@TempDir Path dir) throws Exception {
+    // a fresh JVM: the factory classes are first initialised when the CLI loads the installed factories
+    Path cfg = dir.resolve("c.yaml");
+    Files.writeString(cfg, """
+        receivers: {cli_receiver: }
+        exporters: {cli_exporter: }
+        service:
+          pipelines:
+            metrics: {receivers: [cli_receiver], exporters: [cli_exporter]}
+        """);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.add("validate");
+    cmd.add("--feature-gates=-cli.receiver.TestGate");
+    cmd.add("--config=" + cfg);
+    Path log = dir.resolve("out.txt");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String text = Files.readString(log);
+      assertThat(p.exitValue()).as(text).isZero();
+      assertThat(text).contains("configuration is valid: 1 pipeline(s)").doesNotContain("no such feature gate");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void help_documentsExplain() {
     assertThat(run(Map.of(), "--help")).isZero();
     String help = out.toString(StandardCharsets.UTF_8);

@@ -9,9 +9,11 @@ import java.time.Duration;
  * @param config the embedded Prometheus config (global, scrape_configs, scrape_config_files)
  * @param trimMetricSuffixes strip {@code _total} from monotonic sums, then the unit suffix (default false)
  * @param apiServer the agent-mode API server settings (parsed; not served yet)
- * @param scrapeOnShutdown accepted for compatibility; no final scrape is made
- * @param discoveryReloadOnStartup accepted for compatibility; discovery always runs at start
- * @param initialScrapeOffset accepted for compatibility; targets keep Prometheus' hashed offsets
+ * @param scrapeOnShutdown one final scrape of every target when the receiver shuts down (default false)
+ * @param discoveryReloadOnStartup accepted for compatibility; discovery always delivers its first
+ *     targets at once on start-up (there is no batching delay to skip)
+ * @param initialScrapeOffset a fixed delay before each new target's first scrape, on top of its
+ *     hashed offset (default 0s: none; non-negative)
  */
 public record PrometheusReceiverConfig(
     PromConfig config,

@@ -2,8 +2,10 @@ package dev.otelcoljava.receiver.prometheus;
 
 import dev.otelcoljava.receiver.prometheus.config.PromConfig;
 import dev.otelcoljava.receiver.prometheus.config.PromConfigReader;
+import dev.otelcoljava.receiver.prometheus.scrape.ScrapeOptions;
 import dev.otelcoljava.receiver.prometheus.scrape.ScrapeReplay;
 import dev.otelcoljava.runtime.api.CreateSettings;
+import dev.otelcoljava.runtime.api.FeatureGates;
 import dev.otelcoljava.runtime.api.MetricsConsumer;
 import dev.otelcoljava.runtime.api.Receiver;
 import dev.otelcoljava.runtime.api.ReceiverFactory;
@@ -14,11 +16,40 @@ import java.time.Duration;
 
 /**
  * The {@code prometheus} receiver: scrapes targets with Prometheus' semantics (the embedded {@code
- * config}) and emits OTLP metrics exactly as otelcol's prometheus receiver. Stateless.
+ * config}) and emits OTLP metrics exactly as otelcol's prometheus receiver. Stateless. Registers the
+ * feature gate {@value #EARLY_FIRST_SCRAPE_GATE} in the process-wide {@link FeatureGates} when the
+ * class is initialised, and reads it when a receiver is created.
  */
 public final class PrometheusReceiverFactory
     implements ReceiverFactory<PrometheusReceiverConfig>, ReceiverReplay<PrometheusReceiverConfig> {
   public static final String TYPE = "prometheus";
+
+  /** On (default): a new target's first scrape within min(interval, 1 s); off: Prometheus' timing. */
+  public static final String EARLY_FIRST_SCRAPE_GATE = "receiver.prometheusreceiver.EarlyFirstScrape";
+
+  static {
+    registerGates(FeatureGates.global());
+  }
+
+  private final FeatureGates gates;
+
+  /** The factory the runtime loads: reads the process-wide feature gates. */
+  public PrometheusReceiverFactory() {
+    this(FeatureGates.global());
+  }
+
+  /** A factory reading the given feature gates (tests); register ours in them with {@link #registerGates}. */
+  public PrometheusReceiverFactory(FeatureGates gates) {
+    this.gates = gates;
+  }
+
+  /** Registers this receiver's feature gates in {@code gates}. */
+  public static void registerGates(FeatureGates gates) {
+    gates.register(new FeatureGates.Gate(EARLY_FIRST_SCRAPE_GATE, true, "beta",
+        "Scrapes each new target (at start-up or discovered later) within min(scrape_interval, 1s) of its "
+            + "discovery, spread by the target's hashed offset, then on Prometheus' usual schedule. Turn it off "
+            + "for upstream's timing: the first scrape waits for the target's hashed slot within the interval."));
+  }
 
   @Override
   public String type() {
@@ -69,12 +100,11 @@ public final class PrometheusReceiverFactory
       }
     }
     boolean scrapeOnShutdown = node.bool("scrape_on_shutdown", false);
-    if (scrapeOnShutdown) {
-      node.warn("scrape_on_shutdown is not supported yet; no final scrape is made at shutdown");
-    }
     Duration offset = node.duration("initial_scrape_offset", Duration.ZERO);
-    if (!offset.isZero()) {
-      node.warn("initial_scrape_offset is not supported yet; targets keep Prometheus' hashed offsets");
+    if (offset.isNegative()) {
+      node.error("initial_scrape_offset", "must not be negative, got " + node.get("initial_scrape_offset").raw()
+          + "; use 0s (the default) or a positive delay such as 5s");
+      offset = Duration.ZERO;
     }
     return new PrometheusReceiverConfig(config, node.bool("trim_metric_suffixes", false), apiServer,
         scrapeOnShutdown, node.bool("discovery_reload_on_startup", false), offset);
@@ -82,7 +112,9 @@ public final class PrometheusReceiverFactory
 
   @Override
   public Receiver createReceiver(CreateSettings settings, PrometheusReceiverConfig config, MetricsConsumer next) {
-    return new PrometheusReceiver(settings, config, next);
+    ScrapeOptions options = new ScrapeOptions(gates.isEnabled(EARLY_FIRST_SCRAPE_GATE),
+        config.initialScrapeOffset(), config.scrapeOnShutdown());
+    return new PrometheusReceiver(settings, config, next, options);
   }
 
   /**

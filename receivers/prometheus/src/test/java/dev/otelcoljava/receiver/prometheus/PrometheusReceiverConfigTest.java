@@ -152,6 +152,52 @@ class PrometheusReceiverConfigTest {
   }
 
   @Test
+  void createConfig_startupAndShutdownOptionsAreParsedWithoutWarnings() {
+    ConfigTestSupport.Loaded l = ConfigTestSupport.loadYaml("""
+        initial_scrape_offset: 5s
+        scrape_on_shutdown: true
+        discovery_reload_on_startup: true
+        config:
+          scrape_configs:
+            - job_name: a
+        """);
+    assertThat(l.problems().errors()).isEmpty();
+    assertThat(l.problems().warnings()).isEmpty();
+    assertThat(l.config().initialScrapeOffset()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(l.config().scrapeOnShutdown()).isTrue();
+    assertThat(l.config().discoveryReloadOnStartup()).isTrue();
+    ConfigTestSupport.Loaded d = ConfigTestSupport.loadYaml("config:\n  scrape_configs:\n    - job_name: a\n");
+    assertThat(d.config().initialScrapeOffset()).isEqualTo(Duration.ZERO);
+    assertThat(d.config().scrapeOnShutdown()).isFalse();
+  }
+
+  @Test
+  void createConfig_negativeInitialScrapeOffsetIsRefusedWithThePath() {
+    ConfigTestSupport.Loaded l = ConfigTestSupport.loadYaml("""
+        initial_scrape_offset: -1s
+        config:
+          scrape_configs:
+            - job_name: a
+        """);
+    assertThat(l.problems().errors()).containsExactly("receivers::prometheus::initial_scrape_offset: must not be "
+        + "negative, got -1s; use 0s (the default) or a positive delay such as 5s");
+  }
+
+  @Test
+  void earlyFirstScrapeGate_isRegisteredOnByDefaultAsBeta() {
+    new PrometheusReceiverFactory();
+    assertThat(dev.otelcoljava.runtime.api.FeatureGates.global().gates())
+        .filteredOn(g -> g.id().equals(PrometheusReceiverFactory.EARLY_FIRST_SCRAPE_GATE)).singleElement()
+        .satisfies(g -> {
+          assertThat(g.enabledByDefault()).isTrue();
+          assertThat(g.stage()).isEqualTo("beta");
+          assertThat(g.description()).contains("upstream");
+        });
+    assertThat(dev.otelcoljava.runtime.api.FeatureGates.global()
+        .isEnabled(PrometheusReceiverFactory.EARLY_FIRST_SCRAPE_GATE)).isTrue();
+  }
+
+  @Test
   @SuppressWarnings("rawtypes")
   void factory_isRegisteredForServiceLoader() {
     assertThat(ServiceLoader.load(dev.otelcoljava.runtime.api.ComponentFactory.class).stream()

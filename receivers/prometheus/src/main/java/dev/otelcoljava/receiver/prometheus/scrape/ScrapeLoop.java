@@ -12,12 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Scrapes one target at its interval on a virtual thread: the first scrape waits for the target's
- * stable offset within the interval (hash of its labels and URL XOR a per-process seed, as
- * Prometheus spreads targets); each scrape is bounded by the timeout (the HTTP client's header
- * timeout plus an interrupt from the shared timer for slow bodies). A scrape yields exactly one
- * batch to the consumer: its samples, staleness markers and the synthetic series, or on failure
- * only staleness markers and the synthetic series with up=0.
+ * Scrapes one target at its interval on a virtual thread. Scrapes sit on the target's grid: the
+ * slots at its stable offset within the interval (hash of its labels and URL XOR a per-process
+ * seed, as Prometheus spreads targets). The first scrape (see {@link #firstScrapeDelay}) is either
+ * early (within min(interval, 1 s), spread by the same offset; the loop then joins the grid at the
+ * first slot at least half an interval later), or Prometheus' (the next grid slot, plus {@code
+ * initial_scrape_offset}). Each scrape is bounded by the timeout (the HTTP client's header timeout
+ * plus an interrupt from the shared timer for slow bodies). A scrape yields exactly one batch to
+ * the consumer: its samples, staleness markers and the synthetic series, or on failure only
+ * staleness markers and the synthetic series with up=0. With {@code scrape_on_shutdown}, a stop at
+ * receiver shutdown makes one final scrape and hands it on before the loop ends.
  */
 final class ScrapeLoop implements Runnable {
   private final Target target;
@@ -28,18 +32,20 @@ final class ScrapeLoop implements Runnable {
   private final ReceiverMetrics metrics;
   private final Attributes attrs;
   private final long offsetSeed;
+  private final ScrapeOptions options;
   private final HttpScraper.Body body = new HttpScraper.Body();
   private final Object scrapeLock = new Object();
   private volatile boolean stopping;
   private boolean emitting; // guarded by scrapeLock
   private volatile boolean emitStaleOnStop;
+  private volatile boolean finalScrapeOnStop;
   private boolean inScrape;
   private boolean timedOut;
   private Thread thread;
   private volatile String lastError;
 
   ScrapeLoop(Target target, ScrapePool pool, TargetMapper mapper, MetricsConsumer next,
-      ScheduledExecutorService timer, ReceiverMetrics metrics, long offsetSeed) {
+      ScheduledExecutorService timer, ReceiverMetrics metrics, long offsetSeed, ScrapeOptions options) {
     this.target = target;
     this.pool = pool;
     this.mapper = mapper;
@@ -48,6 +54,7 @@ final class ScrapeLoop implements Runnable {
     this.metrics = metrics;
     this.attrs = metrics.target(target.job(), target.instance());
     this.offsetSeed = offsetSeed;
+    this.options = options;
   }
 
   Target target() {
@@ -68,17 +75,30 @@ final class ScrapeLoop implements Runnable {
    * series (the target left discovery). Does not wait; see {@link #join}.
    */
   void stop(boolean staleness) {
+    stop(staleness, false);
+  }
+
+  /**
+   * Asks the loop to stop; with {@code finalScrape} (receiver shutdown with {@code
+   * scrape_on_shutdown}) it first makes one more scrape, whatever the interval, and hands it on. A
+   * scrape in flight is abandoned (the final one replaces it); a batch being handed on is not.
+   */
+  void stop(boolean staleness, boolean finalScrape) {
     emitStaleOnStop = staleness;
-    stopping = true;
+    finalScrapeOnStop = finalScrape;
     Thread t = thread;
-    if (t != null) {
-      synchronized (scrapeLock) {
-        // Never while the scrape is being handed on: an interrupt there reaches the consumers'
-        // I/O (a FileChannel closes itself on it: the exporter's WAL lost the batch at SIGTERM).
-        if (!emitting) {
-          t.interrupt();
-        }
+    synchronized (scrapeLock) {
+      // Set under the lock: once the loop has seen it, its final scrape cannot start before this
+      // block has decided whether to interrupt (so the final scrape is never interrupted).
+      stopping = true;
+      // Never while the scrape is being handed on: an interrupt there reaches the consumers'
+      // I/O (a FileChannel closes itself on it: the exporter's WAL lost the batch at SIGTERM).
+      // Before a final scrape, only a scrape in flight is interrupted; a sleep is just unparked.
+      if (t != null && !emitting && (!finalScrape || inScrape)) {
+        t.interrupt();
       }
+    }
+    if (t != null) {
       LockSupport.unpark(t);
     }
   }
@@ -94,12 +114,60 @@ final class ScrapeLoop implements Runnable {
   /** Milliseconds from {@code nowMs} until this target's next slot on the interval grid. */
   static long initialDelay(long nowMs, long intervalMs, long hash, long seed) {
     long base = intervalMs - Math.floorMod(nowMs, intervalMs);
-    long offset = Long.remainderUnsigned(hash ^ seed, intervalMs);
+    long offset = hashedOffset(intervalMs, hash, seed);
     long next = base + offset;
     if (next > intervalMs) {
       next -= intervalMs;
     }
     return next;
+  }
+
+  /** The target's stable offset in [0, interval): its grid slots are the times t with t mod interval = offset. */
+  static long hashedOffset(long intervalMs, long hash, long seed) {
+    return Long.remainderUnsigned(hash ^ seed, intervalMs);
+  }
+
+  /**
+   * The early first scrape's delay from the loop's start: the hashed offset scaled from the
+   * interval down to min(interval, 1 s), so targets started together are spread over that window.
+   */
+  static long earlyDelay(long intervalMs, long hash, long seed) {
+    long window = Math.min(intervalMs, 1000);
+    return hashedOffset(intervalMs, hash, seed) * window / intervalMs;
+  }
+
+  /** The first slot of the target's grid at or after {@code tMs}. */
+  static long gridSlotAtOrAfter(long tMs, long intervalMs, long hash, long seed) {
+    return tMs + Math.floorMod(hashedOffset(intervalMs, hash, seed) - tMs, intervalMs);
+  }
+
+  /**
+   * After an early first scrape at {@code firstMs}: the first grid slot at least half an interval
+   * later (so the gap is in [interval/2, 1.5 intervals)).
+   */
+  static long slotAfterEarly(long firstMs, long intervalMs, long hash, long seed) {
+    return gridSlotAtOrAfter(firstMs + (intervalMs + 1) / 2, intervalMs, hash, seed);
+  }
+
+  /**
+   * Milliseconds from {@code nowMs} (the loop's start) to its first scrape: with a non-zero {@code
+   * initial_scrape_offset}, that offset plus the delay to the next grid slot (upstream); else with
+   * the early first scrape, {@link #earlyDelay}; else the next grid slot (Prometheus).
+   */
+  static long firstScrapeDelay(long nowMs, long intervalMs, long hash, long seed, ScrapeOptions options) {
+    long offsetMs = options.initialScrapeOffset().toMillis();
+    if (offsetMs > 0) {
+      return offsetMs + initialDelay(nowMs, intervalMs, hash, seed);
+    }
+    if (options.earlyFirstScrape()) {
+      return earlyDelay(intervalMs, hash, seed);
+    }
+    return initialDelay(nowMs, intervalMs, hash, seed);
+  }
+
+  /** Whether the first scrape is the early one (then the second goes to {@link #slotAfterEarly}). */
+  static boolean early(ScrapeOptions options) {
+    return options.earlyFirstScrape() && options.initialScrapeOffset().toMillis() <= 0;
   }
 
   @Override
@@ -115,14 +183,20 @@ final class ScrapeLoop implements Runnable {
 
   private void loop() {
     long intervalMs = target.interval().toMillis();
-    long nextMs = System.currentTimeMillis()
-        + initialDelay(System.currentTimeMillis(), intervalMs, target.hash(), offsetSeed);
+    long startMs = System.currentTimeMillis();
+    long nextMs = startMs + firstScrapeDelay(startMs, intervalMs, target.hash(), offsetSeed, options);
+    boolean onGrid = !early(options);
     while (!stopping) {
       if (!sleepUntil(nextMs)) {
         break;
       }
-      scrapeOnce();
-      nextMs += intervalMs;
+      scrapeOnce(false);
+      if (onGrid) {
+        nextMs += intervalMs;
+      } else {
+        nextMs = slotAfterEarly(nextMs, intervalMs, target.hash(), offsetSeed);
+        onGrid = true;
+      }
       long now = System.currentTimeMillis();
       if (nextMs <= now) {
         // missed slots (a slow consumer or a paused VM): keep the phase, skip the backlog
@@ -130,6 +204,9 @@ final class ScrapeLoop implements Runnable {
       }
     }
     Thread.interrupted();
+    if (finalScrapeOnStop) {
+      scrapeOnce(true);
+    }
     if (emitStaleOnStop) {
       emit(mapper.stop(System.currentTimeMillis()));
     }
@@ -147,7 +224,8 @@ final class ScrapeLoop implements Runnable {
     return false;
   }
 
-  void scrapeOnce() {
+  /** One scrape, handed on; {@code last}: the final scrape at shutdown (reported even if it times out). */
+  void scrapeOnce(boolean last) {
     long startMs = System.currentTimeMillis();
     long startNanos = System.nanoTime();
     mapper.beginScrape(startMs);
@@ -195,7 +273,7 @@ final class ScrapeLoop implements Runnable {
         failure = new ScrapeException("timeout", "Get \"" + target.url() + "\": context deadline exceeded");
       }
     }
-    if (stopping && failure != null && "timeout".equals(failure.reason())) {
+    if (!last && stopping && failure != null && "timeout".equals(failure.reason())) {
       return; // interrupted by stop(): the stop path reports
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;

@@ -42,14 +42,14 @@ public final class ScrapeManager {
   private ExecutorService httpExecutor;
 
   public ScrapeManager(PromConfig config, MetricsConsumer next, ReceiverMetrics metrics, System.Logger logger,
-      String userAgent, String scopeVersion, boolean trimMetricSuffixes) {
+      String userAgent, String scopeVersion, boolean trimMetricSuffixes, ScrapeOptions options) {
     this.config = config;
     this.next = next;
     this.metrics = metrics;
     this.log = new RateLimitedLogger(logger, Duration.ofMinutes(1));
     this.userAgent = userAgent;
     this.settings = new ScrapePool.Settings(config.global().externalLabels(), scopeVersion, trimMetricSuffixes,
-        offsetSeed(config.global().externalLabels()));
+        offsetSeed(config.global().externalLabels()), options);
   }
 
   /** Hostname and external labels hashed, as Prometheus seeds its target offsets. */

@@ -34,7 +34,8 @@ final class ScrapePool {
   private boolean closed;
 
   /** What every target of the receiver shares. */
-  record Settings(Labels externalLabels, String scopeVersion, boolean trimMetricSuffixes, long offsetSeed) {}
+  record Settings(Labels externalLabels, String scopeVersion, boolean trimMetricSuffixes, long offsetSeed,
+      ScrapeOptions options) {}
 
   ScrapePool(ScrapeConfig cfg, HttpScraper scraper, MetricsConsumer next, ScheduledExecutorService timer,
       ReceiverMetrics metrics, RateLimitedLogger log, Settings settings) {
@@ -131,7 +132,8 @@ final class ScrapePool {
             cfg.labelLimit(), cfg.labelNameLengthLimit(), cfg.labelValueLengthLimit(), settings.externalLabels(),
             fallbackContentType(cfg.fallbackScrapeProtocol()), settings.scopeVersion(),
             settings.trimMetricSuffixes(), t.interval()));
-        ScrapeLoop l = new ScrapeLoop(t, this, mapper, next, timer, metrics, settings.offsetSeed());
+        ScrapeLoop l = new ScrapeLoop(t, this, mapper, next, timer, metrics, settings.offsetSeed(),
+            settings.options());
         loops.put(e.getKey(), l);
         metrics.targets.add(1, metrics.job(cfg.jobName()));
         l.start();
@@ -148,7 +150,11 @@ final class ScrapePool {
     };
   }
 
-  /** Stops every loop without staleness markers (collector shutdown, as Prometheus) and waits. */
+  /**
+   * Stops every loop without staleness markers (collector shutdown, as Prometheus) and waits; with
+   * {@code scrape_on_shutdown} each loop first makes its final scrape and hands it on, so the
+   * batches have reached the next consumer when this returns (unless the deadline passes).
+   */
   void close(long deadlineNanos) throws InterruptedException {
     List<ScrapeLoop> all;
     synchronized (this) {
@@ -157,7 +163,7 @@ final class ScrapePool {
       loops.clear();
     }
     for (ScrapeLoop l : all) {
-      l.stop(false);
+      l.stop(false, settings.options().scrapeOnShutdown());
     }
     for (ScrapeLoop l : all) {
       long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
