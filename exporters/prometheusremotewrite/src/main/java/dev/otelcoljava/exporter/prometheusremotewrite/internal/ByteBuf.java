@@ -82,7 +82,8 @@ public final class ByteBuf {
   }
 
   void writeVarint(long v) {
-    ensure(10);
+    ensure(varintSize(v)); // exactly: see WireEncoder.writeSeries
+
     while ((v & ~0x7FL) != 0) {
       buf[len++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;

@@ -21,8 +21,9 @@ public final class WireEncoder {
     List<PromSeries.PromExemplar> exemplars = s.exemplars();
     List<PromSeries.NativeHistogram> hs = s.histograms();
     // The labels and samples, the bulk of the bytes, are written with the array and position in
-    // locals (the room is ensured once here).
-    out.ensure(size + 6);
+    // locals (the room is ensured once here, exactly: reserving more than is written made the
+    // last series of an exactly sized payload buffer double it).
+    out.ensure(1 + ByteBuf.varintSize(size) + size);
     byte[] b = out.buf;
     int p = out.len;
     b[p++] = 0x0A;

@@ -155,6 +155,14 @@ class WireEncoderTest {
     Payload.encode(series, payload);
     assertThat(Payload.valid(payload.array(), 0, payload.length())).isTrue();
     assertThat(Payload.size(series)).as("the size computed before encoding").isEqualTo(payload.length());
+    // Sized exactly beforehand (as the exporter does), the buffer is filled to the byte and never
+    // grows: a reservation of more room than a write takes doubled a full scrape's buffer.
+    ByteBuf exact = new ByteBuf(16);
+    exact.ensure((int) Payload.size(series));
+    int capacity = exact.capacity();
+    Payload.encode(series, exact);
+    assertThat(exact.capacity()).as("capacity after encoding into an exactly sized buffer").isEqualTo(capacity);
+    assertThat(exact.length()).isEqualTo(payload.length());
     ByteBuf body = new ByteBuf(16);
     int i = 0;
     for (int pos = 0; pos < payload.length(); i++) {
