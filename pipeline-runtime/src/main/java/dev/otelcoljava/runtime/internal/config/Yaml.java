@@ -40,6 +40,42 @@ final class Yaml {
     }
   }
 
+  /**
+   * The text as a Reader whose reads of more than one char never end on a high surrogate.
+   * SnakeYAML 2.3's StreamReader reads 1024 chars at a time and, when a read ends on a high
+   * surrogate, reads one more char into its full buffer: an IndexOutOfBoundsException for valid
+   * YAML with, say, an emoji at char 1023.
+   */
+  static final class PairKeepingReader extends java.io.Reader {
+    private final String text;
+    private int pos;
+
+    PairKeepingReader(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, buf.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= text.length()) {
+        return -1;
+      }
+      int n = Math.min(len, text.length() - pos);
+      if (n > 1 && Character.isHighSurrogate(text.charAt(pos + n - 1))) {
+        n--; // the pair (or a lone high surrogate) starts the next read instead
+      }
+      text.getChars(pos, pos + n, buf, off);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /** Parses a document; a blank or comment-only document yields null. */
   static Object parse(String text) throws ParseException {
     LoaderOptions options = new LoaderOptions();
@@ -54,7 +90,7 @@ final class Yaml {
         new CoreConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options,
         new CoreResolver());
     try {
-      return unflatten(yaml.load(text));
+      return unflatten(yaml.load(new PairKeepingReader(text)));
     } catch (MarkedYAMLException e) {
       String where = e.getProblemMark() == null
           ? ""

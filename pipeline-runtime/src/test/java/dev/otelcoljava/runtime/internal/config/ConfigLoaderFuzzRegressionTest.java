@@ -33,6 +33,29 @@ class ConfigLoaderFuzzRegressionTest {
     assertThat(Yaml.parse(yaml)).isInstanceOf(Map.class);
   }
 
+  /**
+   * A character outside the BMP (a surrogate pair) whose high half ends one of SnakeYAML 2.3's
+   * 1024-char reads: its StreamReader then read one more char past the end of its buffer
+   * (IndexOutOfBoundsException, found by the fuzz test on a mutated config). Valid YAML, so it must
+   * parse, wherever the pair falls.
+   */
+  @Test
+  void surrogatePairAcrossSnakeYamlsReadBoundary_parses() throws Exception {
+    for (int at = 1000; at < 1040; at++) {
+      String prefix = "k: \"" + "x".repeat(at - 4);
+      String yaml = prefix + "\ud83d\ude00y\"\n";
+      assertThat(yaml.charAt(at)).isEqualTo('\ud83d');
+      Object parsed = Yaml.parse(yaml);
+      assertThat(parsed).as("pair at %d", at)
+          .isEqualTo(Map.of("k", "x".repeat(at - 4) + "\ud83d\ude00y"));
+    }
+    // A lone high surrogate at the end of a read is refused cleanly, not with an exception.
+    for (String lone : List.of("k: \"" + "x".repeat(1019) + "\ud83d\"\n", "k: " + "x".repeat(1020) + "\ud83d")) {
+      assertThatThrownBy(() -> ConfigResolver.resolve(List.of("env:C"), EnvLookup.of(Map.of("C", lone)), false))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("env:C");
+    }
+  }
+
   /** `!!map` on a scalar made SnakeYAML throw a ClassCastException, which escaped the loader. */
   @Test
   void explicitTagOnTheWrongKindOfNode_configError() {
