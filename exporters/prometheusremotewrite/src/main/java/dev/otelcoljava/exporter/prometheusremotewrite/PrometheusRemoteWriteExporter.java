@@ -3,6 +3,7 @@ package dev.otelcoljava.exporter.prometheusremotewrite;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Backoff;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.ByteBuf;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Payload;
+import dev.otelcoljava.exporter.prometheusremotewrite.internal.PayloadPool;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Record;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Sharder;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Translator;
@@ -53,6 +54,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   // with resource attributes as labels grew it to 2 MiB, held between scrapes).
   private static final int MAX_KEPT_BUFFER_BYTES = 256 << 10;
   private final ThreadLocal<ByteBuf> buffers = ThreadLocal.withInitial(() -> new ByteBuf(64 << 10));
+  private volatile PayloadPool payloadPool = new PayloadPool(PayloadPool.budgetFor(Runtime.getRuntime().maxMemory()));
   private final AtomicLong memSeq = new AtomicLong();
   private final AtomicInteger queuedRecords = new AtomicInteger();
   private final TreeMap<Long, Record> inflight = new TreeMap<>();
@@ -263,6 +265,7 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     metrics.registerQueue(this::queueSize, () -> config.wal() != null ? config.wal().bufferSize() : config.queue().queueSize());
     if (config.wal() == null) {
       sharder.holdInMemory(queuedBytes::addAndGet, compressQueued);
+      sharder.recyclePayloads(payloadPool::give);
       settings.meter().gaugeBuilder("otelcol_exporter_prometheusremotewrite_queue_size_bytes").ofLongs().setUnit("By")
           .setDescription("Bytes held by the in-memory sending queue (batches that wait are kept snappy-compressed).")
           .buildWithCallback(m -> m.record(queuedBytes.get(), metrics.attributes()));
@@ -460,10 +463,13 @@ final class PrometheusRemoteWriteExporter implements Exporter {
       return;
     }
     counters.translatedSeries.add(res.series().size(), counters.attrs);
-    ByteBuf buf = buffers.get();
+    // Sized once: growing by doubling copied a scrape's payload several times over. A large
+    // payload is written into an array from the pool (see PayloadPool), given back once sent.
+    int size = (int) Math.min(Integer.MAX_VALUE - 16, Payload.size(res.series().series()));
+    boolean pooled = size >= PayloadPool.MIN_BYTES;
+    ByteBuf buf = pooled ? ByteBuf.wrap(payloadPool.take(size)) : buffers.get();
     buf.reset();
-    // Sized once: growing by doubling copied a scrape's payload several times over.
-    buf.ensure((int) Math.min(Integer.MAX_VALUE - 16, Payload.size(res.series().series())));
+    buf.ensure(size);
     Payload.encode(res.series().series(), buf);
     int samples = res.series().sampleCount();
     long now = System.currentTimeMillis();
@@ -484,7 +490,11 @@ final class PrometheusRemoteWriteExporter implements Exporter {
         }
         throw new ConsumerException("cannot write to the WAL: " + e.getMessage(), false, res.otelPoints(), e);
       } finally {
-        releaseIfLarge(buf);
+        if (pooled) {
+          payloadPool.give(buf.array());
+        } else {
+          releaseIfLarge(buf);
+        }
       }
       return;
     }
@@ -493,10 +503,14 @@ final class PrometheusRemoteWriteExporter implements Exporter {
     // compressed here, the shards compress each request as before.
     boolean compress = config.queue().enabled() && compressQueued
         && (sharder.retrying() || queuedBytes.get() >= memQueueBytes / COMPRESS_ABOVE_FRACTION);
-    byte[] payload = compress ? null : takeOrCopy(buf);
-    r = new Record(memSeq.getAndIncrement(), now, payload, res.otelPoints(), samples);
+    byte[] payload = compress ? null : pooled ? buf.array() : takeOrCopy(buf);
+    r = new Record(memSeq.getAndIncrement(), now, payload, compress ? 0 : buf.length(), res.otelPoints(), samples);
     Sharder.Split split = sharder.split(r, compress ? buf.array() : payload, buf.length(), compress);
-    releaseIfLarge(buf);
+    if (!pooled) {
+      releaseIfLarge(buf);
+    } else if (compress) {
+      payloadPool.give(buf.array()); // the chunks hold compressed copies
+    }
     long bytes = split.heldBytes();
     if (config.queue().enabled()) {
       int queued = queuedRecords.incrementAndGet();
@@ -557,6 +571,16 @@ final class PrometheusRemoteWriteExporter implements Exporter {
   /** Heap held between batches: the calling thread's encode buffer and the shards' (for tests). */
   long retainedBytes() {
     return buffers.get().capacity() + (sharder == null ? 0 : sharder.retainedBytes());
+  }
+
+  /** Test hook, before start: a payload pool of this budget (0: none) whatever the heap. */
+  void payloadPoolForTest(long budget) {
+    payloadPool = new PayloadPool(budget);
+  }
+
+  /** Bytes of payload arrays kept for reuse (none in heaps below 1 GiB; see PayloadPool). */
+  long pooledBytes() {
+    return payloadPool.heldBytes();
   }
 
   @Override

@@ -60,8 +60,11 @@ class ShardBuffersTest {
         e.consume(b);
         Support.await("2000 series in VictoriaMetrics", 30_000,
             () -> vm.query("count({__name__=~\"app_pool_.*\"})", null).contains("\"2000\""));
-        // Encode buffer (64 KiB) and five idle shard bodies (4 KiB each); before: ~3.3 MiB.
-        Support.await("shards idle with small buffers", 10_000, () -> e.retainedBytes() < 128 << 10);
+        // Encode buffer (64 KiB) and five idle shard bodies (4 KiB each); before: ~3.3 MiB. Shards
+        // drop their grown buffers 1 s after their last request (10 s in heaps of 1 GiB or more, as
+        // this test JVM's may be). Payload arrays kept for reuse are not counted here: the pool is
+        // off in heaps below 1 GiB (PayloadPoolTest).
+        Support.await("shards idle with small buffers", 25_000, () -> e.retainedBytes() < 128 << 10);
         assertThat(e.retainedBytes()).isLessThan(128 << 10);
       } finally {
         e.shutdown(Duration.ofSeconds(5));

@@ -28,6 +28,15 @@ public final class ByteBuf {
     buf = new byte[Math.max(16, capacity)];
   }
 
+  private ByteBuf(byte[] array) {
+    buf = array;
+  }
+
+  /** An empty buffer writing into {@code array} (grown, that is replaced, only if it is too small). */
+  public static ByteBuf wrap(byte[] array) {
+    return new ByteBuf(array);
+  }
+
   public byte[] array() {
     return buf;
   }

@@ -15,6 +15,8 @@ public final class Record {
   final long createdMillis;
   /** The encoded series; dropped (null) in the memory queue once no chunk indexes it. */
   byte[] payload;
+  /** Bytes of {@link #payload} in use (a pooled array may be longer). */
+  final int payloadLen;
   /** Chunks that index {@link #payload} (memory queue only). */
   final AtomicInteger rawChunks = new AtomicInteger();
   final int otelPoints;
@@ -27,9 +29,15 @@ public final class Record {
   final AtomicLong heldBytes = new AtomicLong();
 
   public Record(long seq, long createdMillis, byte[] payload, int otelPoints, int samples) {
+    this(seq, createdMillis, payload, payload == null ? 0 : payload.length, otelPoints, samples);
+  }
+
+  /** A record whose payload is the first {@code payloadLen} bytes of {@code payload}. */
+  public Record(long seq, long createdMillis, byte[] payload, int payloadLen, int otelPoints, int samples) {
     this.seq = seq;
     this.createdMillis = createdMillis;
     this.payload = payload;
+    this.payloadLen = payloadLen;
     this.otelPoints = otelPoints;
     this.samples = samples;
   }
@@ -40,7 +48,7 @@ public final class Record {
 
   /** Size of the encoded payload this record holds in memory (0 if its chunks hold compressed copies). */
   public int payloadBytes() {
-    return payload == null ? 0 : payload.length;
+    return payload == null ? 0 : payloadLen;
   }
 
   /** Bytes this record holds while queued: its payload, or its chunks' compressed copies. */

@@ -1,0 +1,74 @@
+package dev.otelcoljava.exporter.prometheusremotewrite.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PayloadPoolTest {
+  static final int MB = 1 << 20;
+
+  @Test
+  void budgetFor_heapBelowOneGiB_isZero_andThePoolKeepsNothing() {
+    assertThat(PayloadPool.budgetFor(512L * MB)).isZero();
+    assertThat(PayloadPool.budgetFor(1024L * MB - 1)).isZero();
+    assertThat(PayloadPool.budgetFor(1024L * MB)).isEqualTo(64L * MB);
+    assertThat(PayloadPool.budgetFor(6L << 30)).isEqualTo(128L * MB);
+
+    PayloadPool off = new PayloadPool(0);
+    byte[] a = off.take(3 * MB);
+    assertThat(a).hasSize(3 * MB); // exact: nothing is kept, so no room is added either
+    off.give(a);
+    assertThat(off.heldBytes()).isZero();
+    assertThat(off.take(3 * MB)).isNotSameAs(a);
+  }
+
+  @Test
+  void take_reusesAGivenArrayThatFits_withinHalfAgainTheSize() {
+    PayloadPool pool = new PayloadPool(64L * MB);
+    byte[] a = pool.take(4 * MB);
+    assertThat(a.length).isGreaterThanOrEqualTo(4 * MB);
+    pool.give(a);
+    assertThat(pool.heldBytes()).isEqualTo(a.length);
+    assertThat(pool.take(4 * MB - 1000)).isSameAs(a);
+    assertThat(pool.heldBytes()).isZero();
+
+    pool.give(a);
+    // Too small a request for it (it would waste more than half), too large a one: new arrays.
+    assertThat(pool.take(2 * MB)).isNotSameAs(a);
+    assertThat(pool.take(5 * MB)).isNotSameAs(a);
+    assertThat(pool.take(3 * MB)).isSameAs(a);
+  }
+
+  @Test
+  void take_picksTheSmallestFit_andSmallRequestsAreNeverPooled() {
+    PayloadPool pool = new PayloadPool(64L * MB);
+    byte[] big = new byte[6 * MB];
+    byte[] mid = new byte[5 * MB];
+    pool.give(big);
+    pool.give(mid);
+    assertThat(pool.take(4 * MB)).isSameAs(mid);
+    assertThat(pool.take(4 * MB)).isSameAs(big);
+
+    pool.give(new byte[MB / 2]); // below MIN_BYTES: not kept
+    assertThat(pool.heldBytes()).isZero();
+    byte[] small = pool.take(1000);
+    assertThat(small).hasSize(1000);
+  }
+
+  @Test
+  void give_keepsWithinTheBudget_droppingTheOldest() {
+    PayloadPool pool = new PayloadPool(10L * MB);
+    byte[] a = new byte[4 * MB];
+    byte[] b = new byte[4 * MB];
+    byte[] c = new byte[4 * MB];
+    pool.give(a);
+    pool.give(b);
+    pool.give(c); // 12 MB > 10: a goes
+    assertThat(pool.heldBytes()).isEqualTo(8L * MB);
+    assertThat(pool.take(4 * MB)).isIn(b, c);
+    assertThat(pool.take(4 * MB)).isIn(b, c);
+    assertThat(pool.take(4 * MB)).isNotIn(a, b, c);
+    pool.give(new byte[11 * MB]); // larger than the whole budget
+    assertThat(pool.heldBytes()).isZero();
+  }
+}
