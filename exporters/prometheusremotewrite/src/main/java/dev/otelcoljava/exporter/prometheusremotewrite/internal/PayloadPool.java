@@ -18,6 +18,12 @@ public final class PayloadPool {
   /** Smaller arrays are cheap to allocate (thread-local allocation, young generation). */
   public static final int MIN_BYTES = 1 << 20;
   private static final int MAX_ARRAYS = 8;
+  /**
+   * Heaps from this size on get the pool and the shards' longer-kept buffers ({@link
+   * Sharder#IDLE_RELEASE_NANOS}): the launcher gives smaller ones Serial GC, where large arrays are
+   * not humongous and every byte kept between scrapes counts.
+   */
+  static final long LARGE_HEAP_BYTES = 1L << 30;
 
   private final long budget;
   private final ArrayList<byte[]> arrays = new ArrayList<>(); // guarded by this
@@ -29,7 +35,7 @@ public final class PayloadPool {
 
   /** The budget for a heap of {@code maxHeap} bytes: none below 1 GiB, else 1/16 of it, at most 128 MiB. */
   public static long budgetFor(long maxHeap) {
-    return maxHeap < (1L << 30) ? 0 : Math.min(128L << 20, maxHeap / 16);
+    return maxHeap < LARGE_HEAP_BYTES ? 0 : Math.min(128L << 20, maxHeap / 16);
   }
 
   /**

@@ -414,7 +414,7 @@ public final class Sharder {
   static final int IDLE_BODY_BYTES = 4 << 10;
 
   /** Heaps of 1 GiB or more: G1's, where a large allocation is a humongous one (see IDLE_RELEASE_NANOS). */
-  static final boolean LARGE_HEAP = Runtime.getRuntime().maxMemory() >= (1L << 30);
+  static final boolean LARGE_HEAP = Runtime.getRuntime().maxMemory() >= PayloadPool.LARGE_HEAP_BYTES;
 
   /**
    * How long a shard keeps its grown request buffers after its last request: in heaps of 1 GiB or
