@@ -1,6 +1,8 @@
 package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Large encoded-payload arrays, reused from batch to batch. A batch's payload is one array as
@@ -12,7 +14,9 @@ import java.util.ArrayList;
  *
  * <p>Only arrays of at least {@link #MIN_BYTES} are kept, and at most {@code budget} bytes of them;
  * a budget of 0 (small heaps, where the collector is not G1 and every byte kept between scrapes
- * counts) turns the pool off. Thread-safe.
+ * counts) turns the pool off. Arrays that sat unused for a whole {@link #TRIM_WINDOW_NANOS} are
+ * let go: a burst (a slow sink backing batches up) fills the pool, and without the trim its
+ * arrays, up to 128 MiB, stayed live in the old generation for good. Thread-safe.
  */
 public final class PayloadPool {
   /** Smaller arrays are cheap to allocate (thread-local allocation, young generation). */
@@ -25,12 +29,28 @@ public final class PayloadPool {
    */
   static final long LARGE_HEAP_BYTES = 1L << 30;
 
+  /**
+   * How long an array may go unused before it is let go: three scrapes at the usual 10 s interval,
+   * so the arrays one round of targets needs stay.
+   */
+  static final long TRIM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final long budget;
-  private final ArrayList<byte[]> arrays = new ArrayList<>(); // guarded by this
+  private final LongSupplier nanoClock;
+  private final ArrayList<byte[]> arrays = new ArrayList<>(); // guarded by this; oldest first
   private long held; // guarded by this
+  private long windowStart; // guarded by this
+  /** The fewest arrays kept at any moment since windowStart: that many were not needed in it. */
+  private int lowWater; // guarded by this
 
   public PayloadPool(long budget) {
+    this(budget, System::nanoTime);
+  }
+
+  PayloadPool(long budget, LongSupplier nanoClock) {
     this.budget = Math.max(0, budget);
+    this.nanoClock = nanoClock;
+    this.windowStart = nanoClock.getAsLong();
   }
 
   /** The budget for a heap of {@code maxHeap} bytes: none below 1 GiB, else 1/16 of it, at most 128 MiB. */
@@ -46,6 +66,7 @@ public final class PayloadPool {
   public byte[] take(int n) {
     if (budget > 0 && n >= MIN_BYTES) {
       synchronized (this) {
+        trimIfDue();
         int best = -1;
         for (int i = 0; i < arrays.size(); i++) {
           int len = arrays.get(i).length;
@@ -56,6 +77,7 @@ public final class PayloadPool {
         if (best >= 0) {
           byte[] a = arrays.remove(best);
           held -= a.length;
+          lowWater = Math.min(lowWater, arrays.size());
           return a;
         }
       }
@@ -70,12 +92,32 @@ public final class PayloadPool {
       return;
     }
     synchronized (this) {
+      trimIfDue();
       while (!arrays.isEmpty() && (held + a.length > budget || arrays.size() >= MAX_ARRAYS)) {
         held -= arrays.remove(0).length;
       }
+      lowWater = Math.min(lowWater, arrays.size());
       arrays.add(a);
       held += a.length;
     }
+  }
+
+  /**
+   * At the end of each window, lets go of as many arrays (the oldest given back) as were never
+   * taken during it; after a whole window without any use, of all of them. A pool that nobody uses
+   * any more is trimmed at its next use.
+   */
+  private void trimIfDue() {
+    long now = nanoClock.getAsLong();
+    if (now - windowStart < TRIM_WINDOW_NANOS) {
+      return;
+    }
+    int unused = now - windowStart >= 2 * TRIM_WINDOW_NANOS ? arrays.size() : lowWater;
+    for (int i = 0; i < unused && !arrays.isEmpty(); i++) {
+      held -= arrays.remove(0).length;
+    }
+    windowStart = now;
+    lowWater = arrays.size();
   }
 
   /** Bytes kept (for tests and the retained-heap accounting). */

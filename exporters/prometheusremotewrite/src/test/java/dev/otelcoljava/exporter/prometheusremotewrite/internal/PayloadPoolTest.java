@@ -71,4 +71,46 @@ class PayloadPoolTest {
     pool.give(new byte[11 * MB]); // larger than the whole budget
     assertThat(pool.heldBytes()).isZero();
   }
+
+  @Test
+  void arraysUnusedForAWholeWindow_areLetGo_theOnesInUseStay() {
+    long[] now = {0};
+    PayloadPool pool = new PayloadPool(64L * MB, () -> now[0]);
+    long window = PayloadPool.TRIM_WINDOW_NANOS;
+    // A burst: five batches in flight at once, all given back.
+    byte[][] burst = new byte[5][];
+    for (int i = 0; i < 5; i++) {
+      burst[i] = pool.take(4 * MB);
+    }
+    for (byte[] a : burst) {
+      pool.give(a);
+    }
+    assertThat(pool.heldBytes()).isEqualTo(5L * burst[0].length);
+
+    // Steady state afterwards: one batch at a time, for two windows.
+    for (long t = 1; t <= 2 * window + 1; t += window / 10) {
+      now[0] = t;
+      pool.give(pool.take(4 * MB));
+    }
+    // The first window began with an empty pool, so nothing went at its end; in the second, four
+    // arrays were never taken: they went at its end, the one in use stayed.
+    assertThat(pool.heldBytes()).isEqualTo(burst[0].length);
+
+    // A pool in steady use keeps what it uses.
+    for (long t = 2 * window + 1 + window / 10; t <= 5 * window + 1; t += window / 10) {
+      now[0] = t;
+      byte[] x = pool.take(4 * MB);
+      byte[] y = pool.take(4 * MB);
+      pool.give(x);
+      pool.give(y);
+    }
+    assertThat(pool.heldBytes()).isEqualTo(2L * burst[0].length);
+
+    // Idle for more than a whole window: at the next use all of it goes, and the request gets a new array.
+    now[0] = 10 * window;
+    byte[] z = pool.take(4 * MB);
+    assertThat(pool.heldBytes()).isZero();
+    assertThat(java.util.Arrays.stream(burst).noneMatch(b -> b == z)).as("a new array").isTrue();
+    assertThat(z.length).isEqualTo(burst[0].length);
+  }
 }
