@@ -154,6 +154,12 @@ class LauncherIT {
         .doesNotContain("ArchiveRelocationMode");
     // Without a limit, G1 is asked to keep its heap small instead of growing to 1/4 of the host.
     assertThat(cmd).contains("-XX:GCTimeRatio=4 -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10");
+    // ... and to grow it in small steps (an experimental flag, given only to the JDKs measured).
+    if (Runtime.version().feature() <= 25) {
+      assertThat(cmd).contains("-XX:+UnlockExperimentalVMOptions -XX:G1ExpandByPercentOfAvailable=5");
+    } else {
+      assertThat(cmd).doesNotContain("G1ExpandByPercentOfAvailable");
+    }
     if (Runtime.getRuntime().availableProcessors() > 1) {
       assertThat(cmd).doesNotContain("UseSerialGC");
     }
