@@ -24,23 +24,27 @@ final class Chunk {
   private byte[] unpacked;
   /** Position of the next series in {@link #unpacked} (compressed chunks). */
   private int pos;
+  /** Bytes of the series not yet packed (their bodies, without the framing). */
+  private long rawLeft;
   int cursor;
   long ok;
   long failed;
   int credited;
 
-  Chunk(Record record, int[] offsets, int count, int samples) {
+  /** A chunk indexing {@code count} series of the record's payload, {@code framed} bytes with their framing. */
+  Chunk(Record record, int[] offsets, int count, int samples, long framed) {
     this.record = record;
     this.offsets = offsets;
     this.count = count;
     this.samples = samples;
+    this.rawLeft = framed - 12L * count;
   }
 
   /**
-   * A chunk holding its own copy of {@code count} framed series: snappy-compressed if {@code
-   * compressed}, else as they are.
+   * A chunk holding its own copy of {@code count} framed series ({@code framed} bytes):
+   * snappy-compressed if {@code compressed}, else as they are.
    */
-  Chunk(Record record, byte[] copy, int count, int samples, boolean compressed) {
+  Chunk(Record record, byte[] copy, int count, int samples, long framed, boolean compressed) {
     this.record = record;
     this.offsets = null;
     if (compressed) {
@@ -48,6 +52,7 @@ final class Chunk {
     } else {
       this.unpacked = copy;
     }
+    this.rawLeft = framed - 12L * count;
     this.count = count;
     this.samples = samples;
   }
@@ -83,6 +88,11 @@ final class Chunk {
     }
   }
 
+  /** Bytes of the series not yet packed (their bodies, without the framing): what a request needs for the rest of this chunk. */
+  long rawRemaining() {
+    return rawLeft;
+  }
+
   /** Offset of the series at {@link #cursor} in {@link #bytes}. */
   int offset() {
     return offsets != null ? offsets[cursor] : pos;
@@ -94,6 +104,7 @@ final class Chunk {
    */
   boolean advance(int len) {
     cursor++;
+    rawLeft -= len;
     pos += 12 + len;
     if (cursor < count) {
       return false;

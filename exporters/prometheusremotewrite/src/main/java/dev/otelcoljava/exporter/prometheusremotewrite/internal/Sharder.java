@@ -41,7 +41,8 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Memory (in-memory queue, {@link #holdInMemory}): a record's chunks index its encoded payload
  * while the back end keeps up, so nothing is copied or compressed on that path, and the payload is
- * dropped as soon as every chunk is in a request body. A record that will wait (see {@link #split})
+ * dropped as soon as every chunk is in a request (compressed as it is packed, 64 KiB at a time:
+ * see {@link SnappyBlockWriter}). A record that will wait (see {@link #split})
  * and, when a shard starts retrying, whatever already waits for that shard, is held as per-chunk
  * snappy-compressed copies instead, uncompressed again only while packed into a request. Per-series
  * order is unchanged: chunks stay in their shard's queue in dispatch order, whatever their form.
@@ -224,7 +225,7 @@ public final class Sharder {
       count++;
       total += samples[i];
       if (!compress) {
-        chunks[i] = new Chunk(r, offs[i], counts[i], samples[i]);
+        chunks[i] = new Chunk(r, offs[i], counts[i], samples[i], bytes[i]);
         continue;
       }
       // This shard's series, contiguous and in order, then compressed into an array of their own.
@@ -244,11 +245,11 @@ public final class Sharder {
         clen = Snappy.rawCompress(gathered, 0, g, out, 0);
       } catch (IOException e) {
         // snappy fails only on a broken native library: keep the series uncompressed instead
-        chunks[i] = new Chunk(r, java.util.Arrays.copyOf(gathered, g), counts[i], samples[i], false);
+        chunks[i] = new Chunk(r, java.util.Arrays.copyOf(gathered, g), counts[i], samples[i], g, false);
         held += g;
         continue;
       }
-      chunks[i] = new Chunk(r, java.util.Arrays.copyOf(out, clen), counts[i], samples[i], true);
+      chunks[i] = new Chunk(r, java.util.Arrays.copyOf(out, clen), counts[i], samples[i], g, true);
       held += clen;
     }
     r.heldBytes.set(held);
@@ -410,18 +411,15 @@ public final class Sharder {
     }
   }
 
-  /** The request body a shard keeps while idle; larger ones are dropped once it has been idle a while. */
-  static final int IDLE_BODY_BYTES = 4 << 10;
-
   /** Heaps of 1 GiB or more: G1's, where a large allocation is a humongous one (see IDLE_RELEASE_NANOS). */
   static final boolean LARGE_HEAP = Runtime.getRuntime().maxMemory() >= PayloadPool.LARGE_HEAP_BYTES;
 
   /**
-   * How long a shard keeps its grown request buffers after its last request: in heaps of 1 GiB or
-   * more 10 s, else not at all. Dropped at once, they were allocated anew for nearly every request
-   * under a steady load of scrapes a fraction of a second apart (the body up to 4 MB and the snappy
-   * output 3.5 MB for a full request: under G1 humongous allocations, each of which can start a
-   * marking cycle). In the ECS sidecar's 32 MiB heap, keeping them even 1 s after each scrape's
+   * How long a shard keeps its request buffers after its last request: in heaps of 1 GiB or more
+   * 10 s, else not at all. Dropped at once, they were allocated anew for nearly every request under
+   * a steady load of scrapes a fraction of a second apart (the snappy output up to 3.5 MB for a full
+   * request, and until the requests were compressed as packed an uncompressed body up to 4 MB: under
+   * G1 humongous allocations, each of which can start a marking cycle). In the ECS sidecar's 32 MiB heap, keeping them even 1 s after each scrape's
    * requests cost 40 % more CPU per sample (peer-bench sidecar preset, 25.7-26.6 ms per 1,000
    * samples instead of 17.9-18.3): more collections of a heap that full.
    */
@@ -439,12 +437,13 @@ public final class Sharder {
   private final class Shard {
     final int index;
     final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
-    // The request body grows with the requests: allocating for the largest request up front cost
-    // 2.2 MiB of heap per consumer, 11 MiB at the default 5, before anything was sent. It is kept
-    // while the shard has work and dropped when it goes idle (see releaseIfIdle); the snappy output
-    // is allocated per request. Kept between scrapes, 5 shards held ~2.7 MiB and the last request's
-    // record ~1.3 MiB for a 2,000-series target: a quarter of the ECS sidecar's live heap.
-    ByteBuf body = new ByteBuf(IDLE_BODY_BYTES);
+    /**
+     * Compresses each request as its series are packed, 64 KiB at a time, into {@link #packed}: no
+     * uncompressed copy of the request is made. (That copy, a request body grown to the largest
+     * request, was ~1 MiB per shard at once for a 2,000-series sidecar target, 5 MiB of a 21 MiB
+     * peak live heap, and up to 4 MB per shard in large heaps.)
+     */
+    final SnappyBlockWriter writer = new SnappyBlockWriter();
     /**
      * The snappy-compressed request (worker thread only): reused from request to request while the
      * shard has work, and only after a request the endpoint answered with 2xx (an exchange that
@@ -476,8 +475,9 @@ public final class Sharder {
             }
           }
           busy = true;
-          body.reset();
           inRequest.clear();
+          int limit = requestLimit(current);
+          startRequest(limit);
           int samples = 0;
           // Pack whole series, from as many queued chunks as fit.
           while (current != null) {
@@ -485,10 +485,11 @@ public final class Sharder {
             while (current.cursor < current.count) {
               int off = current.offset();
               int len = Payload.getInt(p, off + 8);
-              if (body.length() > 0 && body.length() + len > config.maxBatchSizeBytes()) {
+              long written = writer.written();
+              if (written > 0 && written + len > limit) {
                 break;
               }
-              body.write(p, off + 12, len);
+              writer.write(p, off + 12, len);
               samples += Payload.getInt(p, off + 4);
               if (current.advance(len)) {
                 indexReleased(current);
@@ -586,18 +587,53 @@ public final class Sharder {
       }
     }
 
-    /** Drops a request body grown past {@link #IDLE_BODY_BYTES} and the compressed request: the next request grows new ones. */
+    /** Drops the compressed request and the writer's staging array: the next request makes new ones. */
     private void releaseIfIdle() {
-      if (body.capacity() > IDLE_BODY_BYTES) {
-        body = new ByteBuf(IDLE_BODY_BYTES);
-      }
+      writer.release();
       packed = null;
     }
 
     /** Heap held by this shard's buffers (for tests). */
     long retainedBytes() {
       byte[] p = packed;
-      return body.capacity() + (p == null ? 0 : p.length);
+      return writer.retainedBytes() + (p == null ? 0 : p.length);
+    }
+
+    /**
+     * The most bytes of series the next request packs, at most {@code max_batch_size_bytes} (or the
+     * first series, if that alone is larger): what the current chunk and the queued ones hold now,
+     * if less. The compressed request's array is sized for it; chunks queued later wait for the
+     * next request.
+     */
+    private int requestLimit(Chunk first) {
+      long max = config.maxBatchSizeBytes();
+      long n = first.rawRemaining();
+      if (n < max) {
+        for (Chunk q : queue) {
+          n += q.rawRemaining();
+          if (n >= max) {
+            break;
+          }
+        }
+      }
+      long limit = Math.min(n, max);
+      if (first.cursor < first.count) {
+        limit = Math.max(limit, Payload.getInt(first.bytes(), first.offset() + 8));
+      }
+      return (int) Math.min(Integer.MAX_VALUE - 64, limit);
+    }
+
+    /** Starts compressing a request of at most {@code limit} bytes of series into {@link #packed}. */
+    private void startRequest(int limit) {
+      int room = SnappyBlockWriter.maxOutput(limit);
+      if (packed == null || packed.length < room) {
+        // In a large heap a quarter more (up to a full request's): the next request of this shard
+        // is rarely the same size.
+        packed = new byte[LARGE_HEAP ? Math.max(room, Math.min(SnappyBlockWriter.maxOutput(config.maxBatchSizeBytes()), room + room / 4)) : room];
+      }
+      writer.start(packed);
+      // Kept for the next request only if this one ends in a 2xx (see packed).
+      packed = null;
     }
 
     private void markPartial(Chunk c, Outcome o) {
@@ -634,22 +670,17 @@ public final class Sharder {
     }
 
     private Outcome sendWithRetries(List<Chunk> chunks, int samples) throws InterruptedException {
-      int raw = body.length();
-      int room = Snappy.maxCompressedLength(raw);
-      if (packed == null || packed.length < room) {
-        // In a large heap a quarter more (up to a full request's): the next request of this shard
-        // is rarely the same size.
-        packed = new byte[LARGE_HEAP ? Math.max(room, Math.min(Snappy.maxCompressedLength(config.maxBatchSizeBytes()), room + room / 4)) : room];
-      }
-      byte[] payload = packed;
+      byte[] payload;
+      int from;
       int clen;
       try {
-        clen = Snappy.rawCompress(body.array(), 0, raw, payload, 0);
+        from = writer.finish();
+        payload = writer.output();
+        clen = writer.end() - from;
       } catch (IOException e) {
+        // snappy fails only on a broken native library
         return settle(samples, () -> listener.dropped("encode_error", samples)) ? Outcome.FAILED : Outcome.ABANDONED;
       }
-      // Kept for the next request only if this one ends in a 2xx (see packed).
-      packed = null;
       long start = System.nanoTime();
       long maxElapsed = config.retry().maxElapsedTime().toNanos();
       int attempt = 0;
@@ -663,7 +694,7 @@ public final class Sharder {
         String failure;
         throttled = false;
         try {
-          HttpResponse<InputStream> resp = post(payload, clen);
+          HttpResponse<InputStream> resp = post(payload, from, clen);
           int status = resp.statusCode();
           byte[] respBody;
           try (InputStream in = resp.body()) {
@@ -739,8 +770,8 @@ public final class Sharder {
       }
     }
 
-    /** POSTs the first {@code len} bytes of {@code payload}. */
-    private HttpResponse<InputStream> post(byte[] payload, int len) throws Exception {
+    /** POSTs {@code len} bytes of {@code payload} from {@code from}. */
+    private HttpResponse<InputStream> post(byte[] payload, int from, int len) throws Exception {
       Map<String, String> headers = new LinkedHashMap<>();
       config.headers().forEach(headers::put);
       headers.put("Content-Encoding", "snappy");
@@ -748,11 +779,11 @@ public final class Sharder {
       headers.put("X-Prometheus-Remote-Write-Version", "0.1.0");
       headers.put("User-Agent", userAgent);
       if (auth != null) {
-        byte[] exact = len == payload.length ? payload : java.util.Arrays.copyOf(payload, len);
+        byte[] exact = from == 0 && len == payload.length ? payload : java.util.Arrays.copyOfRange(payload, from, from + len);
         Map<String, String> signed = auth.sign("POST", endpoint, Map.copyOf(headers), exact);
         headers.putAll(signed);
       }
-      HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).POST(HttpRequest.BodyPublishers.ofByteArray(payload, 0, len));
+      HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).POST(HttpRequest.BodyPublishers.ofByteArray(payload, from, len));
       for (Map.Entry<String, String> h : headers.entrySet()) {
         String k = h.getKey();
         if (k.equalsIgnoreCase("host") || k.equalsIgnoreCase("content-length")) {
