@@ -2,6 +2,7 @@ package dev.otelcoljava.receiver.awsecscontainermetrics;
 
 import dev.otelcoljava.runtime.api.CreateSettings;
 import dev.otelcoljava.runtime.api.MetricsConsumer;
+import dev.otelcoljava.runtime.api.PlainHttp;
 import dev.otelcoljava.runtime.api.Receiver;
 import dev.otelcoljava.runtime.api.ReceiverFactory;
 import dev.otelcoljava.runtime.api.Stability;
@@ -74,10 +75,14 @@ public final class AwsEcsContainerMetricsReceiverFactory
     // piling up collections (a tick that is still running skips the next one).
     Duration timeout = config.collectionInterval().compareTo(Duration.ofSeconds(10)) < 0
         ? config.collectionInterval() : Duration.ofSeconds(10);
-    HttpClient client = HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(timeout)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (endpoint.trim().regionMatches(true, 0, "http://", 0, 7)) {
+      // The agent's endpoint is plain http (it always is in a task): no TLS set-up at start-up.
+      PlainHttp.configure(b);
+    }
+    HttpClient client = b.build();
     TaskMetadataClient metadata = new TaskMetadataClient(client, endpoint.trim(), timeout);
     return new EcsContainerMetricsReceiver(settings, config, metadata, next);
   }

@@ -80,8 +80,8 @@ final class HttpClients {
       });
       b.sslParameters(params);
     } else {
-      // Plain http (the JDK client follows no redirect here): no CA bundle to load at start-up.
-      b.sslContext(PlainHttp.sslContext());
+      // Plain http (the JDK client follows no redirect here): no TLS set-up at start-up.
+      PlainHttp.configure(b);
     }
     return b.build();
   }

@@ -84,10 +84,11 @@ final class HttpScraper {
         // redirects are followed in scrape(), as Go's client does: up to 10, within the scrape timeout
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(cfg.scrapeTimeout())
-        .sslContext(ctx);
-    if (ctx != PlainHttp.sslContext()) {
-      b.sslParameters(TlsContexts.parameters(ctx, h.tls()));
+        .connectTimeout(cfg.scrapeTimeout());
+    if (ctx == PlainHttp.sslContext()) {
+      PlainHttp.configure(b);
+    } else {
+      b.sslContext(ctx).sslParameters(TlsContexts.parameters(ctx, h.tls()));
     }
     if (!h.proxyUrl().isEmpty()) {
       b.proxy(new NoProxySelector(URI.create(h.proxyUrl()), h.noProxy()));
