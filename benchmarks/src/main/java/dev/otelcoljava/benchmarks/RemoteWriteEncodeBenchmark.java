@@ -64,27 +64,9 @@ public class RemoteWriteEncodeBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
-    MetricsBatch b = new MetricsBatch();
-    ScopeMetrics s = b.addResource(Attributes.of("service.name", "kubernetes-cadvisor",
-        "service.instance.id", "ip-10-0-12-34.us-west-2.compute.internal:10250")).addScope("", "");
-    Map<String, String> external = labels.equals("cadvisor") ? Map.of("cluster", "prod-us-west-2") : Map.of();
-    long t = System.currentTimeMillis() * 1_000_000L;
-    String[] names = {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
-        "container_network_receive_bytes_total", "container_fs_reads_bytes_total"};
-    for (int m = 0; m < names.length; m++) {
-      Metric metric = m % 2 == 0 ? Metric.sum(names[m], Temporality.CUMULATIVE, true) : Metric.gauge(names[m]);
-      for (int i = 0; i < SERIES / names.length; i++) {
-        String pod = "checkout-7d9f8b6c5-" + Integer.toString(100000 + i, 36);
-        Attributes a = labels.equals("cadvisor")
-            ? Attributes.of("container", "app-" + (i % 7), "cpu", "total",
-                "id", "/kubepods/burstable/pod" + Integer.toHexString(0x5a3c0000 + i) + "-2b1e-4c1f-9d7e-3f5a0e1c2b4d/" + pod,
-                "image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/checkout:v1." + i % 13,
-                "name", "k8s_app_" + pod, "namespace", "shop", "pod", pod)
-            : Attributes.of("pod", pod);
-        metric.addPoint(NumberPoint.ofDouble(a, 0, t, 1234.5 + i));
-      }
-      s.metrics().add(metric);
-    }
+    boolean cadvisor = labels.equals("cadvisor");
+    MetricsBatch b = cadvisorBatch(SERIES, cadvisor);
+    Map<String, String> external = cadvisor ? Map.of("cluster", "prod-us-west-2") : Map.of();
     translator = new Translator(new Translator.Settings("", true, external, false, false,
         false, false));
     batch = b;
@@ -94,6 +76,31 @@ public class RemoteWriteEncodeBenchmark {
     if (series.size() != SERIES || samples != SERIES) {
       throw new IllegalStateException("expected " + SERIES + " series, got " + series.size() + "/" + samples);
     }
+  }
+
+  /** {@code series} points over four metrics, with 10 cAdvisor-like labels or only a pod label. */
+  static MetricsBatch cadvisorBatch(int series, boolean cadvisor) {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "kubernetes-cadvisor",
+        "service.instance.id", "ip-10-0-12-34.us-west-2.compute.internal:10250")).addScope("", "");
+    long t = System.currentTimeMillis() * 1_000_000L;
+    String[] names = {"container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
+        "container_network_receive_bytes_total", "container_fs_reads_bytes_total"};
+    for (int m = 0; m < names.length; m++) {
+      Metric metric = m % 2 == 0 ? Metric.sum(names[m], Temporality.CUMULATIVE, true) : Metric.gauge(names[m]);
+      for (int i = 0; i < series / names.length; i++) {
+        String pod = "checkout-7d9f8b6c5-" + Integer.toString(100000 + i, 36);
+        Attributes a = cadvisor
+            ? Attributes.of("container", "app-" + (i % 7), "cpu", "total",
+                "id", "/kubepods/burstable/pod" + Integer.toHexString(0x5a3c0000 + i) + "-2b1e-4c1f-9d7e-3f5a0e1c2b4d/" + pod,
+                "image", "123456789012.dkr.ecr.us-west-2.amazonaws.com/checkout:v1." + i % 13,
+                "name", "k8s_app_" + pod, "namespace", "shop", "pod", pod)
+            : Attributes.of("pod", pod);
+        metric.addPoint(NumberPoint.ofDouble(a, 0, t, 1234.5 + i));
+      }
+      s.metrics().add(metric);
+    }
+    return b;
   }
 
   /**
@@ -132,6 +139,38 @@ public class RemoteWriteEncodeBenchmark {
   public int translate(CpuTime cpu) {
     cpu.samples += SERIES;
     return translator.translate(batch).series().size();
+  }
+
+  /**
+   * {@link #translate} of one batch of {@value #LARGE_SERIES} series (a peer-bench cluster target
+   * holds 41,500 samples): the batch's index of label sets no longer fits the core's caches, as it
+   * does at {@value #SERIES}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(LARGE_SERIES)
+  public int translateLarge(Large large, CpuTime cpu) {
+    cpu.samples += LARGE_SERIES;
+    return large.translator.translate(large.batch).series().size();
+  }
+
+  static final int LARGE_SERIES = 40_000;
+
+  /** A batch of {@value #LARGE_SERIES} cAdvisor-like series (the {@code labels} parameter does not apply). */
+  @State(Scope.Thread)
+  public static class Large {
+    MetricsBatch batch;
+    Translator translator;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      batch = cadvisorBatch(LARGE_SERIES, true);
+      translator = new Translator(new Translator.Settings("", true, Map.of("cluster", "prod-us-west-2"), false, false,
+          false, false));
+      int n = translator.translate(batch).series().size();
+      if (n != LARGE_SERIES) {
+        throw new IllegalStateException("expected " + LARGE_SERIES + " series, got " + n);
+      }
+    }
   }
 
   /** Encoding alone (no packing or compression), to split the cost. */

@@ -54,6 +54,10 @@ public final class Translator {
   private String[] scratchKeys = new String[16];
   private Object[] scratchVals = new Object[16];
   private int[] scratchIdx = new int[16];
+  /** The keys of the last {@link #addSortedJoined} (its order stays in scratchIdx) and their label names in that order. */
+  private String[] joinKeys = new String[16];
+  private String[] joinNames = new String[16];
+  private int joinK = -1;
   // job and instance of the resource last seen (identity): see addJobInstance.
   private Attributes jobOf;
   private String job;
@@ -70,7 +74,16 @@ public final class Translator {
 
   public Result translate(MetricsBatch batch) {
     jobOf = null; // attributes may change between batches; within one they do not
-    SeriesSet out = new SeriesSet();
+    // Sized for a series per point: every point makes one at least (a histogram's more).
+    int expected = 0;
+    for (ResourceMetrics rm : batch.resourceMetrics()) {
+      for (ScopeMetrics sm : rm.scopeMetrics()) {
+        for (Metric m : sm.metrics()) {
+          expected += m.points().size();
+        }
+      }
+    }
+    SeriesSet out = new SeriesSet(expected);
     List<String> errors = new ArrayList<>(0);
     int points = 0;
     for (ResourceMetrics rm : batch.resourceMetrics()) {
@@ -169,21 +182,36 @@ public final class Translator {
   }
 
   private void addSortedJoined(String[] keys, Object[] vals, int k, String[] ignore) {
-    if (scratchIdx.length < k) {
-      scratchIdx = new int[Math.max(k, scratchIdx.length * 2)];
+    // The points of a metric nearly always have the same attribute keys (the same strings), so
+    // the order and the sanitized names of the last call are reused while the keys are the same.
+    boolean same = k == joinK;
+    for (int i = 0; same && i < k; i++) {
+      same = keys[i] == joinKeys[i];
     }
     int[] idx = scratchIdx;
-    // Insertion sort of the indexes by key (stable, so keys equal after sanitizing keep their
-    // order): the receiver's attributes arrive sorted already, so this is one comparison a key.
-    for (int i = 0; i < k; i++) {
-      int cur = i;
-      String key = keys[i];
-      int j = i - 1;
-      while (j >= 0 && keys[idx[j]].compareTo(key) > 0) {
-        idx[j + 1] = idx[j];
-        j--;
+    if (!same) {
+      if (idx.length < k) {
+        int cap = Math.max(k, idx.length * 2);
+        idx = scratchIdx = new int[cap];
+        joinKeys = new String[cap];
+        joinNames = new String[cap];
       }
-      idx[j + 1] = cur;
+      // Insertion sort of the indexes by key (stable, so keys equal after sanitizing keep their
+      // order): the receiver's attributes arrive sorted already, so this is one comparison a key.
+      for (int i = 0; i < k; i++) {
+        String key = keys[i];
+        int j = i - 1;
+        while (j >= 0 && keys[idx[j]].compareTo(key) > 0) {
+          idx[j + 1] = idx[j];
+          j--;
+        }
+        idx[j + 1] = i;
+      }
+      for (int j = 0; j < k; j++) {
+        joinNames[j] = NameRules.labelName(keys[idx[j]]);
+      }
+      System.arraycopy(keys, 0, joinKeys, 0, k);
+      joinK = k;
     }
     // Attribute keys are unique, and so are their label names until sanitizing changes one (then
     // "a.b" and "a_b" meet as a_b and join): up to the first changed key, and only into an empty
@@ -199,7 +227,7 @@ public final class Translator {
           }
         }
       }
-      String name = NameRules.labelName(keys[i]);
+      String name = joinNames[j];
       lookUp |= name != keys[i];
       if (lookUp) {
         lb.putJoin(name, Attributes.asString(vals[i]));
@@ -600,37 +628,83 @@ public final class Translator {
       }
     }
 
+    /**
+     * The label names of the last {@link #build}, in the builder's order, and the order that sorts
+     * them ({@link #lastOrder}): the series of one metric nearly always put the same names in the
+     * same order (the same attribute keys, then job, instance, {@code __name__}), so a build whose
+     * names are the same strings, compared by reference, reuses the sort instead of comparing
+     * strings again.
+     */
+    private String[] lastNames = new String[16];
+    private int lastSize = -1;
+    private int[] lastOrder = new int[16];
+    /** The sorted names of the last build without empty values or names, shared by its series (never written to). */
+    private String[] lastSorted;
+
     /** Sorted, without empty values. */
     PromSeries build(SeriesSet out) {
+      int[] order = sortOrder();
       int n = 0;
       for (int i = 0; i < size; i++) {
         if (!values[i].isEmpty() && !names[i].isEmpty()) {
           n++;
         }
       }
-      String[] ns = new String[n];
+      String[] prev = lastSorted;
+      boolean reuse = prev != null && prev.length == n;
       String[] vs = new String[n];
       int k = 0;
-      for (int i = 0; i < size; i++) {
+      for (int j = 0; j < size; j++) {
+        int i = order[j];
         if (!values[i].isEmpty() && !names[i].isEmpty()) {
-          ns[k] = names[i];
+          reuse = reuse && prev[k] == names[i];
           vs[k++] = values[i];
         }
       }
-      // insertion sort: label sets are small
-      for (int i = 1; i < n; i++) {
-        String kn = ns[i];
-        String kv = vs[i];
-        int j = i - 1;
-        while (j >= 0 && ns[j].compareTo(kn) > 0) {
-          ns[j + 1] = ns[j];
-          vs[j + 1] = vs[j];
-          j--;
+      String[] ns;
+      if (reuse) {
+        ns = prev;
+      } else {
+        ns = new String[n];
+        k = 0;
+        for (int j = 0; j < size; j++) {
+          int i = order[j];
+          if (!values[i].isEmpty() && !names[i].isEmpty()) {
+            ns[k++] = names[i];
+          }
         }
-        ns[j + 1] = kn;
-        vs[j + 1] = kv;
+        lastSorted = ns;
       }
       return out.series(ns, vs);
+    }
+
+    /** The indexes of the builder's labels in name order (stable), reused while the names are the same. */
+    private int[] sortOrder() {
+      boolean same = size == lastSize;
+      for (int i = 0; same && i < size; i++) {
+        same = names[i] == lastNames[i];
+      }
+      if (same) {
+        return lastOrder;
+      }
+      if (lastNames.length < size) {
+        lastNames = new String[names.length];
+        lastOrder = new int[names.length];
+      }
+      System.arraycopy(names, 0, lastNames, 0, size);
+      lastSize = size;
+      int[] order = lastOrder;
+      // insertion sort: label sets are small
+      for (int i = 0; i < size; i++) {
+        String key = names[i];
+        int j = i - 1;
+        while (j >= 0 && names[order[j]].compareTo(key) > 0) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = i;
+      }
+      return order;
     }
   }
 }

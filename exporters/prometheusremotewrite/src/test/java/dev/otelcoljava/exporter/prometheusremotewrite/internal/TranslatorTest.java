@@ -110,6 +110,75 @@ class TranslatorTest {
   }
 
   @Test
+  void translate_pointsWithChangingAttributeKeys_eachSortedAndLabelledRight() {
+    // The translator reuses the last point's key order and sanitized names while the keys are the
+    // same strings; here they change from point to point, come back, go empty and collide.
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
+    Metric g = Metric.gauge("g");
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("b", "1", "a", "2"), 0, T, 1));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("b", "3", "a", "4"), 0, T, 2));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("c", "5", "a", "6"), 0, T, 3));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("b", "7", "a", ""), 0, T, 4));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("b.x", "8", "b_x", "9"), 0, T, 5));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("b", "10", "a", "11"), 0, T, 6));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("zz", "\u00e9", "a", "12"), 0, T, 7));
+    g.addPoint(NumberPoint.ofDouble(Attributes.of("zz", "e", "a", "13"), 0, T, 8));
+    s.metrics().add(g);
+    Translator.Result r = translator(Map.of("d", "ext")).translate(b);
+    assertThat(text(r.series())).containsExactly(
+        "{__name__=\"g\", a=\"2\", b=\"1\", d=\"ext\", job=\"api\"} 1@1700000000123",
+        "{__name__=\"g\", a=\"4\", b=\"3\", d=\"ext\", job=\"api\"} 2@1700000000123",
+        "{__name__=\"g\", a=\"6\", c=\"5\", d=\"ext\", job=\"api\"} 3@1700000000123",
+        "{__name__=\"g\", b=\"7\", d=\"ext\", job=\"api\"} 4@1700000000123",
+        "{__name__=\"g\", b_x=\"8;9\", d=\"ext\", job=\"api\"} 5@1700000000123",
+        "{__name__=\"g\", a=\"11\", b=\"10\", d=\"ext\", job=\"api\"} 6@1700000000123",
+        "{__name__=\"g\", a=\"12\", d=\"ext\", job=\"api\", zz=\"\u00e9\"} 7@1700000000123",
+        "{__name__=\"g\", a=\"13\", d=\"ext\", job=\"api\", zz=\"e\"} 8@1700000000123");
+    List<PromSeries> series = r.series().series();
+    // series with the same label names share one names array; the size is known only for ASCII
+    assertThat(series.get(1).labelNames()).isSameAs(series.get(0).labelNames());
+    assertThat(series.get(5).labelNames()).isNotSameAs(series.get(0).labelNames()).containsExactly(series.get(0).labelNames());
+    assertThat(series.get(6).asciiLabelsSize).isEqualTo(-1);
+    assertThat(series.get(7).labelNames()).isSameAs(series.get(6).labelNames());
+    assertThat(series.get(7).asciiLabelsSize).isEqualTo((int) (SeriesSet.labelsHashAndSize(series.get(7).names, series.get(7).values) >> 32)).isPositive();
+    // the encoded labels are those of a fresh translation of each point alone
+    for (int i = 0; i < series.size(); i++) {
+      PromSeries one = series.get(i);
+      ByteBuf a = new ByteBuf(16);
+      WireEncoder.writeSeries(one, a);
+      SeriesSet alone = new SeriesSet();
+      PromSeries copy = alone.series(one.names.clone(), one.values.clone());
+      copy.addSample(one.value(0), one.timestamp(0));
+      ByteBuf c = new ByteBuf(16);
+      WireEncoder.writeSeries(copy, c);
+      assertThat(java.util.Arrays.copyOf(a.array(), a.length())).isEqualTo(java.util.Arrays.copyOf(c.array(), c.length()));
+    }
+  }
+
+  @Test
+  void seriesSet_mergesEqualLabelSets_keepsHashCollisionsApart_andGrows() {
+    SeriesSet set = new SeriesSet(1);
+    // "Aa" and "BB" have the same String.hashCode, so these label sets have the same label hash
+    PromSeries aa = set.series(new String[] {"k"}, new String[] {"Aa"});
+    PromSeries bb = set.series(new String[] {"k"}, new String[] {"BB"});
+    assertThat(bb.hash()).isEqualTo(aa.hash());
+    assertThat(bb).isNotSameAs(aa);
+    for (int i = 0; i < 5000; i++) {
+      set.series(new String[] {"i", "k"}, new String[] {Integer.toString(i), "v"});
+    }
+    assertThat(set.series(new String[] {"k"}, new String[] {new String("BB")})).isSameAs(bb);
+    assertThat(set.series(new String[] {"k"}, new String[] {"Aa"})).isSameAs(aa);
+    for (int i = 0; i < 5000; i++) {
+      assertThat(set.series(new String[] {"i", "k"}, new String[] {Integer.toString(i), "v"}).values[0]).isEqualTo(Integer.toString(i));
+    }
+    assertThat(set.size()).isEqualTo(5002);
+    assertThat(set.series().get(0)).isSameAs(aa);
+    assertThat(set.series().get(1)).isSameAs(bb);
+    assertThat(set.series().get(5001).values[0]).isEqualTo("4999");
+  }
+
+  @Test
   void layout_exponentialBucketsBecomeSpansAndDeltas() {
     Translator.Layout l = Translator.layout(-1, new long[] {2, 0, 0, 0, 0, 1, 3}, 0);
     assertThat(l.offsets()).containsExactly(0, 4);
