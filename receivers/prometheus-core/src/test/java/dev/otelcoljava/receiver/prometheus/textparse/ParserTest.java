@@ -56,6 +56,21 @@ class ParserTest {
   }
 
   @Test
+  void labelNames_duplicatesFailTheSeries_sortedOrNot() throws ParseException {
+    // Sorted names are proved unique by comparing each with the one before it, prefixes included.
+    Parser ok = parser("m{name=\"1\",namespace=\"2\",nb=\"3\",z=\"4\"} 1\nm{namespace=\"1\",name=\"2\",a=\"3\"} 1\n", "text/plain");
+    assertThat(ok.next()).isEqualTo(Parser.Entry.SERIES);
+    assertThat(ok.labels()).isEqualTo(Labels.of("__name__", "m", "name", "1", "namespace", "2", "nb", "3", "z", "4"));
+    assertThat(ok.next()).isEqualTo(Parser.Entry.SERIES);
+    assertThat(ok.labels()).isEqualTo(Labels.of("__name__", "m", "a", "3", "name", "2", "namespace", "1"));
+    for (String series : new String[] {"m{a=\"1\",a=\"2\"} 1\n", "m{b=\"1\",a=\"2\",b=\"3\"} 1\n",
+        "m{a=\"1\",b=\"2\",c=\"3\",b=\"4\"} 1\n", "m{ab=\"1\",a=\"2\",ab=\"3\"} 1\n"}) {
+      Parser p = parser(series, "text/plain");
+      assertThatThrownBy(p::next).as(series).isInstanceOf(ParseException.class).hasMessageContaining("is not unique");
+    }
+  }
+
+  @Test
   void openMetrics_unitHelpTimestampsAndExemplar() throws ParseException {
     Parser p = parser("# TYPE req_seconds histogram\n# UNIT req_seconds seconds\n# HELP req_seconds a \\\"b\\\"\n"
         + "req_seconds_bucket{le=\"+Inf\"} 3 1520879607.789 # {trace_id=\"abc\",e=\"\"} 0.5 1520879607.001\n"
