@@ -39,7 +39,20 @@ final class SnappyBlockWriter {
     return (int) Math.min(Integer.MAX_VALUE - 16, n);
   }
 
-  /** Starts a block written into {@code out}, which must hold {@link #maxOutput} of what is written. */
+  /**
+   * A first output size for {@code raw} bytes of remote-write series, for heaps where every byte
+   * counts: room for a quarter of them compressed (series compress several times over, as their
+   * labels repeat) and one whole fragment, at most {@link #maxOutput}. The writer grows the output
+   * if the block needs more.
+   */
+  static int smallStart(int raw) {
+    return (int) Math.min(maxOutput(raw), HEAD + (long) Snappy.maxCompressedLength(FRAGMENT) + raw / 4);
+  }
+
+  /**
+   * Starts a block written into {@code out}; an output smaller than {@link #maxOutput} of what is
+   * written is replaced by a larger one as needed (see {@link #output}).
+   */
   void start(byte[] out) {
     if (staging == null) {
       staging = new byte[FRAGMENT];
@@ -77,9 +90,11 @@ final class SnappyBlockWriter {
     }
     int k = ByteBuf.varintSize(staged);
     int at = outPos - k;
-    if (out.length - at < Snappy.maxCompressedLength(staged)) {
-      // Only if the caller sized the output wrongly: grow rather than let snappy write past it.
-      out = java.util.Arrays.copyOf(out, at + Snappy.maxCompressedLength(staged));
+    int need = at + Snappy.maxCompressedLength(staged);
+    if (out.length < need) {
+      // An output started smaller than maxOutput (see smallStart): grown by half, so that a block
+      // compressing worse than expected costs a few copies, not one a fragment.
+      out = java.util.Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, out.length + (long) out.length / 2)));
     }
     // k <= 3 (a fragment is at most 64 KiB): the bytes the fragment's own varint overwrites.
     byte s0 = out[at];

@@ -99,6 +99,32 @@ class SnappyBlockWriterTest {
   }
 
   @Test
+  void smallStart_fitsSeriesThatCompress_andGrowsByHalfForThoseThatDoNot() throws Exception {
+    SnappyBlockWriter w = new SnappyBlockWriter();
+    int n = 760_000; // one shard's share of an ECS sidecar scrape
+    assertThat(SnappyBlockWriter.smallStart(n)).isLessThan(SnappyBlockWriter.maxOutput(n) / 3);
+    assertThat(SnappyBlockWriter.smallStart(100)).isEqualTo(SnappyBlockWriter.maxOutput(100));
+    // label text repeated as in a batch's series: compresses well over 4 to 1, so the first array holds it
+    byte[] series = new byte[n];
+    byte[] text = "{__name__=\"container_cpu_usage_seconds_total\",container=\"tempo-ingester\",namespace=\"data-platform\",pod=\"tempo-"
+        .getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < n; i++) {
+      series[i] = i % 200 < 190 ? text[i % 200 % text.length] : (byte) ('0' + i * 7 % 10);
+    }
+    byte[] first = new byte[SnappyBlockWriter.smallStart(n)];
+    byte[] block = writeInPieces(w, series, first, 700, 3);
+    assertThat(w.output()).isSameAs(first);
+    assertThat(block).isEqualTo(Snappy.rawCompress(series, n));
+    // random bytes do not compress: the output grows, in a few steps, to at most 1.5 times what they need
+    byte[] random = new byte[n];
+    new SplittableRandom(5).nextBytes(random);
+    byte[] start = new byte[SnappyBlockWriter.smallStart(n)];
+    block = writeInPieces(w, random, start, 700, 4);
+    assertThat(block).isEqualTo(Snappy.rawCompress(random, n));
+    assertThat(w.output().length).isGreaterThan(start.length).isLessThanOrEqualTo(SnappyBlockWriter.maxOutput(n) * 3 / 2);
+  }
+
+  @Test
   void release_dropsTheStagingArray_untilTheNextBlock() throws Exception {
     SnappyBlockWriter w = new SnappyBlockWriter();
     assertThat(w.retainedBytes()).isZero();
