@@ -184,29 +184,17 @@ public final class Translator {
   private void addSortedJoined(String[] keys, Object[] vals, int k, String[] ignore) {
     // The points of a metric nearly always have the same attribute keys (the same strings), so
     // the order and the sanitized names of the last call are reused while the keys are the same.
-    boolean same = k == joinK;
-    for (int i = 0; same && i < k; i++) {
-      same = keys[i] == joinKeys[i];
-    }
     int[] idx = scratchIdx;
-    if (!same) {
+    if (k != joinK || !sameStrings(keys, joinKeys, k)) {
       if (idx.length < k) {
         int cap = Math.max(k, idx.length * 2);
         idx = scratchIdx = new int[cap];
         joinKeys = new String[cap];
         joinNames = new String[cap];
       }
-      // Insertion sort of the indexes by key (stable, so keys equal after sanitizing keep their
-      // order): the receiver's attributes arrive sorted already, so this is one comparison a key.
-      for (int i = 0; i < k; i++) {
-        String key = keys[i];
-        int j = i - 1;
-        while (j >= 0 && keys[idx[j]].compareTo(key) > 0) {
-          idx[j + 1] = idx[j];
-          j--;
-        }
-        idx[j + 1] = i;
-      }
+      // Stable, so keys equal after sanitizing keep their order; the receiver's attributes arrive
+      // sorted already, so this is one comparison a key.
+      sortIndexes(keys, k, idx);
       for (int j = 0; j < k; j++) {
         joinNames[j] = NameRules.labelName(keys[idx[j]]);
       }
@@ -680,11 +668,7 @@ public final class Translator {
 
     /** The indexes of the builder's labels in name order (stable), reused while the names are the same. */
     private int[] sortOrder() {
-      boolean same = size == lastSize;
-      for (int i = 0; same && i < size; i++) {
-        same = names[i] == lastNames[i];
-      }
-      if (same) {
+      if (size == lastSize && sameStrings(names, lastNames, size)) {
         return lastOrder;
       }
       if (lastNames.length < size) {
@@ -693,18 +677,34 @@ public final class Translator {
       }
       System.arraycopy(names, 0, lastNames, 0, size);
       lastSize = size;
-      int[] order = lastOrder;
-      // insertion sort: label sets are small
-      for (int i = 0; i < size; i++) {
-        String key = names[i];
-        int j = i - 1;
-        while (j >= 0 && names[order[j]].compareTo(key) > 0) {
-          order[j + 1] = order[j];
-          j--;
-        }
-        order[j + 1] = i;
+      sortIndexes(names, size, lastOrder);
+      return lastOrder;
+    }
+  }
+
+  /** Whether the first {@code n} strings of {@code a} and {@code b} are the same objects. */
+  private static boolean sameStrings(String[] a, String[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] != b[i]) {
+        return false;
       }
-      return order;
+    }
+    return true;
+  }
+
+  /**
+   * Fills {@code idx[0, n)} with the indexes of {@code keys[0, n)} in key order, keeping equal keys
+   * in their order: an insertion sort, as label sets are small and usually sorted already.
+   */
+  private static void sortIndexes(String[] keys, int n, int[] idx) {
+    for (int i = 0; i < n; i++) {
+      String key = keys[i];
+      int j = i - 1;
+      while (j >= 0 && keys[idx[j]].compareTo(key) > 0) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = i;
     }
   }
 }
