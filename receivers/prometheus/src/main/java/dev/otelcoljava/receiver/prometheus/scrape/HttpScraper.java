@@ -302,7 +302,8 @@ final class HttpScraper {
       } else if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
         throw new ScrapeException("http_status", "unsupported Content-Encoding \"" + encoding + "\"");
       }
-      readLimited(in, out, cfg.bodySizeLimit());
+      long declared = in == counted ? resp.headers().firstValueAsLong("Content-Length").orElse(-1) : -1;
+      readLimited(in, out, cfg.bodySizeLimit(), declared);
       out.wireBytes = counted.count;
     } catch (ScrapeException e) {
       throw e;
@@ -326,8 +327,35 @@ final class HttpScraper {
 
   /** Reads into the buffer; stops with body_size_limit as soon as more than {@code limit} bytes arrive. */
   static void readLimited(InputStream in, Body out, long limit) throws IOException, ScrapeException {
+    readLimited(in, out, limit, -1);
+  }
+
+  /**
+   * The most a declared Content-Length sizes the buffer up front; a larger body grows it by doubling
+   * as it arrives, so that a header alone never makes the scraper allocate more than this.
+   */
+  static final int MAX_PRESIZE = 64 << 20;
+
+  /**
+   * As {@link #readLimited(InputStream, Body, long)}, with the body's declared length ({@code
+   * Content-Length} of an identity body, -1 if none): a buffer too small for it is replaced up front
+   * by one of the declared length plus an eighth (later bodies of the same target, a little longer
+   * or shorter, fit it too), instead of growing by doubling from the pool's 16 KiB. A 8.9 MB body
+   * then takes a 10 MB buffer, not the 16 MiB the doubling ends at, and no 32 MB of discarded
+   * halves on its first scrape. The declared length is only a hint: the stream is read to its end,
+   * and the buffer grows as before if the body is longer.
+   */
+  static void readLimited(InputStream in, Body out, long limit, long declared) throws IOException, ScrapeException {
     int len = 0;
     byte[] buf = out.buf;
+    if (declared > buf.length - 1 && declared <= MAX_PRESIZE && (limit <= 0 || declared <= limit)) {
+      long cap = declared + declared / 8 + 1;
+      if (limit > 0) {
+        cap = Math.min(cap, limit + 1);
+      }
+      buf = new byte[(int) Math.max(cap, BufferPool.INITIAL)];
+      out.buf = buf;
+    }
     while (true) {
       if (len == buf.length) {
         long cap = Math.max(BufferPool.INITIAL, (long) buf.length * 2);

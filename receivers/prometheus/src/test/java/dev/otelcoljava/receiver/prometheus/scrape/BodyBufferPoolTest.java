@@ -1,7 +1,9 @@
 package dev.otelcoljava.receiver.prometheus.scrape;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.otelcoljava.receiver.prometheus.otlp.ScrapeException;
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +52,54 @@ class BodyBufferPoolTest {
     HttpScraper.Body body = new HttpScraper.Body(); // never acquired
     HttpScraper.readLimited(new ByteArrayInputStream(new byte[5]), body, 0);
     assertThat(body.len).isEqualTo(5);
+  }
+
+  @Test
+  void aDeclaredLengthSizesTheBufferOnceWithAnEighthToSpare() throws Exception {
+    HttpScraper.Body body = new HttpScraper.Body();
+    body.acquire(); // the pool's 16 KiB
+    byte[] content = new byte[800_000];
+    content[799_999] = 9;
+    HttpScraper.readLimited(new ByteArrayInputStream(content), body, 0, content.length);
+    assertThat(body.len).isEqualTo(800_000);
+    assertThat(body.buf[799_999]).isEqualTo((byte) 9);
+    assertThat(body.buf).hasSize(800_000 + 100_000 + 1); // not 1 MiB from doubling
+
+    // The next, slightly longer body of the same target fits the same buffer.
+    byte[] kept = body.buf;
+    HttpScraper.readLimited(new ByteArrayInputStream(new byte[850_000]), body, 0, 850_000);
+    assertThat(body.buf).isSameAs(kept);
+    assertThat(body.len).isEqualTo(850_000);
+  }
+
+  @Test
+  void theDeclaredLengthIsOnlyAHint() throws Exception {
+    // Longer than declared: read to the end all the same, growing the buffer.
+    HttpScraper.Body longer = new HttpScraper.Body();
+    HttpScraper.readLimited(new ByteArrayInputStream(new byte[300_000]), longer, 0, 100_000);
+    assertThat(longer.len).isEqualTo(300_000);
+    // Shorter than declared.
+    HttpScraper.Body shorter = new HttpScraper.Body();
+    HttpScraper.readLimited(new ByteArrayInputStream(new byte[10]), shorter, 0, 100_000);
+    assertThat(shorter.len).isEqualTo(10);
+    // Beyond MAX_PRESIZE, nothing is allocated up front.
+    HttpScraper.Body huge = new HttpScraper.Body();
+    HttpScraper.readLimited(new ByteArrayInputStream(new byte[10]), huge, 0, Integer.MAX_VALUE);
+    assertThat(huge.len).isEqualTo(10);
+    assertThat(huge.buf.length).isLessThanOrEqualTo(HttpScraper.BufferPool.INITIAL);
+  }
+
+  @Test
+  void aDeclaredLengthOverTheBodySizeLimitAllocatesNothingAndStillFails() throws Exception {
+    HttpScraper.Body body = new HttpScraper.Body();
+    assertThatThrownBy(() -> HttpScraper.readLimited(new ByteArrayInputStream(new byte[5_000]), body, 1_000, 5_000))
+        .isInstanceOf(ScrapeException.class)
+        .hasMessageContaining("body size limit exceeded");
+    assertThat(body.buf.length).isLessThanOrEqualTo(HttpScraper.BufferPool.INITIAL);
+    // Within the limit: the buffer is sized to the declared length, at most the limit plus one.
+    HttpScraper.Body within = new HttpScraper.Body();
+    HttpScraper.readLimited(new ByteArrayInputStream(new byte[20_000]), within, 20_500, 20_000);
+    assertThat(within.len).isEqualTo(20_000);
+    assertThat(within.buf).hasSize(20_501);
   }
 }
