@@ -99,8 +99,12 @@ public final class SeriesSet {
     return samples;
   }
 
+  /**
+   * The series in first-seen order, read-only: the index holds positions in this list, so a caller
+   * that reordered or removed series would make later lookups find the wrong one.
+   */
   public List<PromSeries> series() {
-    return order;
+    return java.util.Collections.unmodifiableList(order);
   }
 
   public int size() {

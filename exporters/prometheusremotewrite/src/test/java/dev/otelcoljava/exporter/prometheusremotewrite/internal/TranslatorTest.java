@@ -176,6 +176,10 @@ class TranslatorTest {
     assertThat(set.series().get(0)).isSameAs(aa);
     assertThat(set.series().get(1)).isSameAs(bb);
     assertThat(set.series().get(5001).values[0]).isEqualTo("4999");
+    // The list is read-only: the table indexes positions in it.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> set.series().remove(0))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(set.series(new String[] {"k"}, new String[] {"BB"})).isSameAs(bb);
   }
 
   @Test
