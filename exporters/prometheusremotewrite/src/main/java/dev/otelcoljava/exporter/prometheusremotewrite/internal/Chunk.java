@@ -22,6 +22,8 @@ final class Chunk {
   private byte[] packed;
   /** {@link #packed} uncompressed, while the worker packs requests from it. */
   private byte[] unpacked;
+  /** Bytes of series in {@link #unpacked}, which may be a longer (reused) array. */
+  private int unpackedLength;
   /** Position of the next series in {@link #unpacked} (compressed chunks). */
   private int pos;
   /** Bytes of the series not yet packed (their bodies, without the framing). */
@@ -51,14 +53,28 @@ final class Chunk {
       this.packed = copy;
     } else {
       this.unpacked = copy;
+      this.unpackedLength = copy.length;
     }
     this.rawLeft = framed - 12L * count;
     this.count = count;
     this.samples = samples;
   }
 
-  /** The bytes {@link #offset} indexes: the record's payload, or the chunk's copy uncompressed. */
+  /**
+   * The bytes {@link #offset} indexes: the record's payload, or the chunk's copy uncompressed into
+   * an array of its own.
+   */
   byte[] bytes() {
+    return bytes(byte[]::new);
+  }
+
+  /**
+   * The bytes {@link #offset} indexes: the record's payload, or the chunk's copy uncompressed into
+   * {@code scratch.apply(n)} (an array of at least the n bytes it needs), which the chunk then uses
+   * until every series is packed or {@link #dropUncompressed}. The shard worker gives its own
+   * reused array: it uncompresses one chunk at a time.
+   */
+  byte[] bytes(java.util.function.IntFunction<byte[]> scratch) {
     if (offsets != null) {
       return record.payload;
     }
@@ -67,13 +83,23 @@ final class Chunk {
         throw new IllegalStateException("chunk already released");
       }
       try {
-        unpacked = Snappy.uncompress(packed);
+        int n = Snappy.uncompressedLength(packed);
+        byte[] into = scratch.apply(n);
+        Snappy.rawUncompress(packed, 0, packed.length, into, 0);
+        unpacked = into;
+        unpackedLength = n;
       } catch (IOException e) {
         // Our own output, held in the heap: cannot be corrupt short of a JVM fault.
         throw new IllegalStateException("cannot uncompress a queued chunk: " + e.getMessage(), e);
       }
     }
     return unpacked;
+  }
+
+  /** Bytes of series in {@link #bytes}: the chunk's uncompressed copy's length (the array may be longer). */
+  int bytesLength() {
+    bytes();
+    return unpackedLength;
   }
 
   /** The offsets into the record's payload, or null if the chunk does not index it. */
@@ -132,19 +158,27 @@ final class Chunk {
     for (int k = cursor; k < count; k++) {
       n += 12 + Payload.getInt(p, offsets[k] + 8);
     }
-    byte[] gathered = new byte[n];
-    int g = 0;
-    for (int k = cursor; k < count; k++) {
-      int l = 12 + Payload.getInt(p, offsets[k] + 8);
-      System.arraycopy(p, offsets[k], gathered, g, l);
-      g += l;
-    }
-    byte[] out = new byte[Snappy.maxCompressedLength(n)];
-    int clen = Snappy.rawCompress(gathered, 0, n, out, 0);
-    packed = java.util.Arrays.copyOf(out, clen);
+    SnappyBlockWriter w = new SnappyBlockWriter();
+    w.start(new byte[SnappyBlockWriter.smallStart(n)]);
+    packed = compress(p, offsets, cursor, count, w);
+    int clen = packed.length;
     unpacked = null;
     offsets = null;
     pos = 0; // the copy starts at the series at cursor
     return clen;
+  }
+
+  /**
+   * The framed series at {@code offsets[from..to)} of {@code p}, as one snappy block in an array of
+   * its own, compressed 64 KiB at a time by {@code w} (started on its output array by the caller):
+   * no contiguous copy of the series is made.
+   */
+  static byte[] compress(byte[] p, int[] offsets, int from, int to, SnappyBlockWriter w) throws IOException {
+    for (int k = from; k < to; k++) {
+      int off = offsets[k];
+      w.write(p, off, 12 + Payload.getInt(p, off + 8));
+    }
+    int start = w.finish();
+    return java.util.Arrays.copyOfRange(w.output(), start, w.end());
   }
 }

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.xerial.snappy.Snappy;
 
 /**
  * The shard workers: {@link #dispatch} splits a record's series by label hash into one chunk per
@@ -171,7 +170,7 @@ public final class Sharder {
       long n = 0;
       for (Chunk c : chunks) {
         if (c != null && c.offsets() == null) {
-          n += c.bytes().length;
+          n += c.bytesLength();
           c.dropUncompressed();
         }
       }
@@ -216,8 +215,11 @@ public final class Sharder {
     int count = 0;
     long total = 0;
     long held = compress ? 0 : len;
-    byte[] gathered = null;
-    byte[] out = null;
+    // Compressed 64 KiB at a time straight from the payload (see SnappyBlockWriter): no contiguous
+    // copy of a shard's series and no output sized for them incompressible. Those two arrays (~4 MB
+    // each for a shard's share of one of peer-bench's cluster targets) were made anew for every
+    // record that waited: humongous allocations under G1, a sixth of the bytes the process allocated.
+    SnappyBlockWriter writer = null;
     for (int i = 0; i < n; i++) {
       if (counts[i] == 0) {
         continue;
@@ -228,29 +230,34 @@ public final class Sharder {
         chunks[i] = new Chunk(r, offs[i], counts[i], samples[i], bytes[i]);
         continue;
       }
-      // This shard's series, contiguous and in order, then compressed into an array of their own.
-      if (gathered == null || gathered.length < bytes[i]) {
-        gathered = new byte[bytes[i]];
-        out = new byte[Snappy.maxCompressedLength(bytes[i])];
+      if (writer == null) {
+        writer = new SnappyBlockWriter();
+        int largest = 0;
+        for (int b : bytes) {
+          largest = Math.max(largest, b);
+        }
+        writer.start(new byte[SnappyBlockWriter.smallStart(largest)]);
+      } else {
+        writer.start(writer.output());
       }
-      int g = 0;
-      for (int k = 0; k < counts[i]; k++) {
-        int off = offs[i][k];
-        int l = 12 + Payload.getInt(p, off + 8);
-        System.arraycopy(p, off, gathered, g, l);
-        g += l;
-      }
-      int clen;
+      byte[] copy;
+      boolean compressed = true;
       try {
-        clen = Snappy.rawCompress(gathered, 0, g, out, 0);
+        copy = Chunk.compress(p, offs[i], 0, counts[i], writer);
       } catch (IOException e) {
         // snappy fails only on a broken native library: keep the series uncompressed instead
-        chunks[i] = new Chunk(r, java.util.Arrays.copyOf(gathered, g), counts[i], samples[i], g, false);
-        held += g;
-        continue;
+        copy = new byte[bytes[i]];
+        int g = 0;
+        for (int k = 0; k < counts[i]; k++) {
+          int off = offs[i][k];
+          int l = 12 + Payload.getInt(p, off + 8);
+          System.arraycopy(p, off, copy, g, l);
+          g += l;
+        }
+        compressed = false;
       }
-      chunks[i] = new Chunk(r, java.util.Arrays.copyOf(out, clen), counts[i], samples[i], g, true);
-      held += clen;
+      chunks[i] = new Chunk(r, copy, counts[i], samples[i], bytes[i], compressed);
+      held += copy.length;
     }
     r.heldBytes.set(held);
     if (!compress) {
@@ -450,6 +457,23 @@ public final class Sharder {
      * failed or timed out may still be reading the array it was given).
      */
     byte[] packed;
+    /**
+     * Where a compressed chunk is uncompressed while its series are packed (worker thread only): one
+     * chunk at a time, as a chunk is current until every series of it is in a request. Reused, and
+     * let go with {@link #packed} when the shard is idle: an array of its own per chunk was ~4 MB
+     * for one of peer-bench's cluster targets (a humongous allocation under G1) for every record
+     * that waited behind a burst of scrapes.
+     */
+    private byte[] unpackScratch;
+    private final java.util.function.IntFunction<byte[]> unpackInto = n -> {
+      byte[] a = unpackScratch;
+      if (a == null || a.length < n) {
+        // An eighth to spare: the next record's chunk for this shard is rarely much larger.
+        a = new byte[(int) Math.min(Integer.MAX_VALUE - 16, n + (long) n / 8)];
+        unpackScratch = a;
+      }
+      return a;
+    };
     long idleSinceNanos = System.nanoTime();
     Thread thread;
     volatile boolean busy;
@@ -481,7 +505,7 @@ public final class Sharder {
           int samples = 0;
           // Pack whole series, from as many queued chunks as fit.
           while (current != null) {
-            byte[] p = current.cursor < current.count ? current.bytes() : null;
+            byte[] p = current.cursor < current.count ? current.bytes(unpackInto) : null;
             while (current.cursor < current.count) {
               int off = current.offset();
               int len = Payload.getInt(p, off + 8);
@@ -587,16 +611,21 @@ public final class Sharder {
       }
     }
 
-    /** Drops the compressed request and the writer's staging array: the next request makes new ones. */
+    /**
+     * Drops the compressed request, the writer's staging array and the uncompress scratch: the next
+     * request makes new ones.
+     */
     private void releaseIfIdle() {
       writer.release();
       packed = null;
+      unpackScratch = null;
     }
 
     /** Heap held by this shard's buffers (for tests). */
     long retainedBytes() {
       byte[] p = packed;
-      return writer.retainedBytes() + (p == null ? 0 : p.length);
+      byte[] u = unpackScratch;
+      return writer.retainedBytes() + (p == null ? 0 : p.length) + (u == null ? 0 : u.length);
     }
 
     /**
@@ -618,7 +647,7 @@ public final class Sharder {
       }
       long limit = Math.min(n, max);
       if (first.cursor < first.count) {
-        limit = Math.max(limit, Payload.getInt(first.bytes(), first.offset() + 8));
+        limit = Math.max(limit, Payload.getInt(first.bytes(unpackInto), first.offset() + 8));
       }
       return (int) Math.min(Integer.MAX_VALUE - 64, limit);
     }
