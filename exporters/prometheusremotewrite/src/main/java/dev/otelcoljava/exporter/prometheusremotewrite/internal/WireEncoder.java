@@ -50,8 +50,8 @@ public final class WireEncoder {
       }
     }
     for (int i = 0; i < s.sampleCount; i++) {
-      double v = s.sampleValues[i];
-      long t = s.timestamps[i];
+      double v = s.value(i);
+      long t = s.timestamp(i);
       b[p++] = 0x12;
       b[p++] = (byte) sampleSize(v, t); // at most 20
       if (Double.doubleToRawLongBits(v) != 0) {
@@ -117,7 +117,7 @@ public final class WireEncoder {
       }
     }
     for (int i = 0; i < s.sampleCount; i++) {
-      int l = sampleSize(s.sampleValues[i], s.timestamps[i]);
+      int l = sampleSize(s.value(i), s.timestamp(i));
       size += 1 + ByteBuf.varintSize(l) + l;
     }
     for (PromSeries.PromExemplar e : s.exemplars()) {
