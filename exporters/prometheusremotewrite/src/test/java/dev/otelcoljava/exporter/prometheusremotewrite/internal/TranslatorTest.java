@@ -12,6 +12,7 @@ import dev.otelcoljava.runtime.api.data.MetricType;
 import dev.otelcoljava.runtime.api.data.MetricsBatch;
 import dev.otelcoljava.runtime.api.data.NumberPoint;
 import dev.otelcoljava.runtime.api.data.ScopeMetrics;
+import dev.otelcoljava.runtime.api.data.SummaryPoint;
 import dev.otelcoljava.runtime.api.data.Temporality;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +155,42 @@ class TranslatorTest {
       WireEncoder.writeSeries(copy, c);
       assertThat(java.util.Arrays.copyOf(a.array(), a.length())).isEqualTo(java.util.Arrays.copyOf(c.array(), c.length()));
     }
+  }
+
+  @Test
+  void expectedSeries_countsEveryBucketAndQuantileSeries_soTheSetIsSizedOnce() {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
+    Metric h = new Metric("rpc.latency", MetricType.HISTOGRAM);
+    for (int i = 0; i < 2; i++) {
+      HistogramPoint hp = new HistogramPoint();
+      hp.setAttributes(Attributes.of("route", "/r" + i));
+      hp.setTimeNanos(T);
+      hp.setBounds(new double[] {0.5, 10});
+      hp.setBucketCounts(new long[] {1, 2, 3});
+      hp.setCount(6);
+      hp.setSum(42.5);
+      h.addPoint(hp);
+    }
+    s.metrics().add(h);
+    Metric q = new Metric("rpc.duration", MetricType.SUMMARY);
+    SummaryPoint sp = new SummaryPoint();
+    sp.setTimeNanos(T);
+    sp.setCount(3);
+    sp.setSum(1.5);
+    sp.setQuantiles(new double[] {0.5, 0.9}, new double[] {0.4, 0.8});
+    q.addPoint(sp);
+    s.metrics().add(q);
+    Metric g = Metric.gauge("temp");
+    for (int i = 0; i < 3; i++) {
+      g.addPoint(NumberPoint.ofDouble(Attributes.of("room", "r" + i), 0, T, i));
+    }
+    s.metrics().add(g);
+    assertThat(Translator.expectedSeries(h)).isEqualTo(2 * (2 + 3));
+    assertThat(Translator.expectedSeries(q)).isEqualTo(2 + 2);
+    assertThat(Translator.expectedSeries(g)).isEqualTo(3);
+    Translator t = new Translator(new Translator.Settings("", true, Map.of(), false, false, false, false));
+    assertThat(t.translate(b).series().size()).as("no series repeats another here: the estimate is exact").isEqualTo(10 + 4 + 3);
   }
 
   @Test
