@@ -363,7 +363,9 @@ final class OpenMetricsParser extends ParserBase {
       pos++;
       int vs = pos;
       int high = 0;
+      valueHighBits = 0;
       while (true) {
+        pos = skipPlainValueBytes(pos, true);
         if (pos >= len || b[pos] == '\n') {
           throw parseError("expected label value", "INVALID");
         }
@@ -383,7 +385,7 @@ final class OpenMetricsParser extends ParserBase {
       }
       int ve = pos;
       pos++;
-      if (high < 0 && !validUtf8(vs, ve)) {
+      if ((high < 0 || skippedNonAscii()) && !validUtf8(vs, ve)) {
         throw new ParseException("invalid UTF-8 label value");
       }
       if (exemplarLabels) {

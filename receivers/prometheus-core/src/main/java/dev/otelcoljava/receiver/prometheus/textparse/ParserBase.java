@@ -1,6 +1,9 @@
 package dev.otelcoljava.receiver.prometheus.textparse;
 
 import dev.otelcoljava.receiver.prometheus.labels.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -194,6 +197,54 @@ abstract class ParserBase implements Parser {
       i++;
     }
     return new String(out, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+  /** The high bits of the bytes {@link #skipPlainValueBytes} passed over since it was last cleared. */
+  long valueHighBits;
+
+  /**
+   * Advances from {@code p} over label value bytes that need no attention, 8 at a time: stops at
+   * the first {@code '"'} or a backslash (or a newline, if {@code newline}), or where fewer than 8
+   * bytes are left; the caller's byte loop goes on from there. The high bits of the bytes passed
+   * over are or-ed into {@link #valueHighBits} (a non-ASCII byte means the value must be checked
+   * as UTF-8). Label values are most of an exposition's bytes.
+   */
+  final int skipPlainValueBytes(int p, boolean newline) {
+    long high = 0;
+    while (p + 8 <= len) {
+      long w = (long) LONGS.get(b, p);
+      long hit = zeroBytes(w ^ QUOTES) | zeroBytes(w ^ BACKSLASHES);
+      if (newline) {
+        hit |= zeroBytes(w ^ NEWLINES);
+      }
+      if (hit != 0) {
+        // the lowest flagged byte is always a true match (a false one can only follow a true one)
+        int k = Long.numberOfTrailingZeros(hit) >>> 3;
+        valueHighBits |= high | (w & ((1L << (k << 3)) - 1));
+        return p + k;
+      }
+      high |= w;
+      p += 8;
+    }
+    valueHighBits |= high;
+    return p;
+  }
+
+  /** The high bit of each byte of {@code x} that is zero (and maybe of bytes above the lowest such byte). */
+  private static long zeroBytes(long x) {
+    return (x - ONES) & ~x & HIGHS;
+  }
+
+  /** Whether a byte passed over by {@link #skipPlainValueBytes} since {@link #valueHighBits} was cleared was not ASCII. */
+  final boolean skippedNonAscii() {
+    return (valueHighBits & HIGHS) != 0;
   }
 
   static boolean isNameStart(byte c) {

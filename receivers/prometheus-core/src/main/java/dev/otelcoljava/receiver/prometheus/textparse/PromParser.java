@@ -249,7 +249,9 @@ final class PromParser extends ParserBase {
       pos++;
       int vs = pos;
       int high = 0;
+      valueHighBits = 0;
       while (true) {
+        pos = skipPlainValueBytes(pos, false);
         if (pos >= len) {
           throw parseError("expected label value", "INVALID");
         }
@@ -271,7 +273,7 @@ final class PromParser extends ParserBase {
       }
       int ve = pos;
       pos++; // closing quote
-      if (high < 0 && !validUtf8(vs, ve)) {
+      if ((high < 0 || skippedNonAscii()) && !validUtf8(vs, ve)) {
         throw new ParseException("invalid UTF-8 label value");
       }
       addLabel(ns, ne, vs, ve);

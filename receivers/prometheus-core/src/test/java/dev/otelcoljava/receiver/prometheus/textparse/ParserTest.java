@@ -70,6 +70,66 @@ class ParserTest {
     }
   }
 
+  /**
+   * Label values are scanned 8 bytes at a time up to the first quote or backslash (or newline, in
+   * OpenMetrics): every such byte, and a non-ASCII or invalid UTF-8 byte, at every offset of values
+   * of 0-24 bytes, and a value the body ends in.
+   */
+  @Test
+  void labelValues_specialBytesAtEveryOffset() throws ParseException {
+    for (String type : new String[] {"text/plain", "application/openmetrics-text"}) {
+      boolean om = type.startsWith("application");
+      String eof = om ? "# EOF\n" : "";
+      for (int n = 0; n <= 24; n++) {
+        for (int at = 0; at < Math.max(n, 1); at++) {
+          char[] plain = new char[n];
+          for (int i = 0; i < n; i++) {
+            plain[i] = (char) ('a' + i % 26);
+          }
+          String base = new String(plain);
+          // an escaped quote, an escaped backslash, a non-ASCII char, at position at
+          String[][] cases = n == 0 ? new String[][] {{"", ""}} : new String[][] {
+              {base.substring(0, at) + "\\\"" + base.substring(at), base.substring(0, at) + "\"" + base.substring(at)},
+              {base.substring(0, at) + "\\\\" + base.substring(at), base.substring(0, at) + "\\" + base.substring(at)},
+              {base.substring(0, at) + "\u00e9\u4e16" + base.substring(at), base.substring(0, at) + "\u00e9\u4e16" + base.substring(at)},
+              {base, base}};
+          for (String[] c : cases) {
+            for (String tail : new String[] {"", "x"}) {
+              String body = "m{a=\"" + c[0] + "\",b=\"" + tail + "\"} 1\n" + eof;
+              Parser p = parser(body, type);
+              assertThat(p.next()).as(body).isEqualTo(Parser.Entry.SERIES);
+              Labels want = c[1].isEmpty() && tail.isEmpty() ? Labels.of("__name__", "m")
+                  : c[1].isEmpty() ? Labels.of("__name__", "m", "b", tail)
+                  : tail.isEmpty() ? Labels.of("__name__", "m", "a", c[1])
+                  : Labels.of("__name__", "m", "a", c[1], "b", tail);
+              assertThat(p.labels()).as(body).isEqualTo(want);
+              assertThat(p.next()).as(body).isEqualTo(Parser.Entry.EOF);
+            }
+          }
+          if (n > 0) {
+            // invalid UTF-8 (a lone continuation byte) at position at
+            byte[] body = ("m{a=\"" + base + "\"} 1\n" + eof).getBytes(StandardCharsets.US_ASCII);
+            body[5 + at] = (byte) 0x80;
+            Parser p = Parser.create(body, body.length, type);
+            assertThatThrownBy(p::next).as(type + " " + n + " " + at).isInstanceOf(ParseException.class)
+                .hasMessageContaining("UTF-8");
+            // an unterminated value ends in a parse error wherever the body stops
+            byte[] cut = ("m{a=\"" + base).getBytes(StandardCharsets.US_ASCII);
+            Parser u = Parser.create(cut, cut.length, type);
+            assertThatThrownBy(u::next).as("unterminated " + n).isInstanceOf(ParseException.class);
+            if (om) {
+              // OpenMetrics: a newline inside a value is an error at every offset
+              byte[] nl = ("m{a=\"" + base + "\"} 1\n# EOF\n").getBytes(StandardCharsets.US_ASCII);
+              nl[5 + at] = '\n';
+              Parser q = Parser.create(nl, nl.length, type);
+              assertThatThrownBy(q::next).as("newline " + n + " " + at).isInstanceOf(ParseException.class);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void openMetrics_unitHelpTimestampsAndExemplar() throws ParseException {
     Parser p = parser("# TYPE req_seconds histogram\n# UNIT req_seconds seconds\n# HELP req_seconds a \\\"b\\\"\n"
