@@ -327,17 +327,23 @@ public final class Translator {
         }
         leBounds = bounds;
       }
-      PromSeries[] bucketSeries = new PromSeries[nb + 1];
+      // The bucket series are kept only to attach exemplars to; most points have none.
+      PromSeries[] bucketSeries = p.exemplars().isEmpty() ? null : new PromSeries[nb + 1];
       for (int i = 0; i < nb; i++) {
         cumulative += counts[i];
         PromSeries b = series(out, bucketName, "le", le[i]);
         b.addSample(stale ? STALE_NAN : (double) cumulative, ts);
         out.countSample();
-        bucketSeries[i] = b;
+        if (bucketSeries != null) {
+          bucketSeries[i] = b;
+        }
       }
       PromSeries inf = series(out, bucketName, "le", "+Inf");
       inf.addSample(stale ? STALE_NAN : (double) p.count(), ts);
       out.countSample();
+      if (bucketSeries == null) {
+        continue;
+      }
       bucketSeries[nb] = inf;
       for (Exemplar e : p.exemplars()) {
         double v = e.doubleValue();

@@ -158,6 +158,57 @@ class TranslatorTest {
   }
 
   @Test
+  void histogramExemplars_goToTheBucketOfTheirValue_pointsWithoutExemplarsGetNone() {
+    MetricsBatch b = new MetricsBatch();
+    ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
+    Metric h = new Metric("rpc.latency", MetricType.HISTOGRAM);
+    for (int i = 0; i < 2; i++) {
+      HistogramPoint hp = new HistogramPoint();
+      hp.setAttributes(Attributes.of("route", "/r" + i));
+      hp.setTimeNanos(T);
+      hp.setBounds(new double[] {0.5, 10});
+      hp.setBucketCounts(new long[] {1, 2, 3});
+      hp.setCount(6);
+      hp.setSum(42.5);
+      if (i == 1) {
+        for (double v : new double[] {0.5, 7, 11}) {
+          dev.otelcoljava.runtime.api.data.Exemplar e = new dev.otelcoljava.runtime.api.data.Exemplar();
+          e.setDoubleValue(v);
+          e.setTimeNanos(T);
+          hp.addExemplar(e);
+        }
+      }
+      h.addPoint(hp);
+    }
+    s.metrics().add(h);
+    Map<String, List<Double>> byLe = new TreeMap<>();
+    for (PromSeries ps : translator(Map.of()).translate(b).series().series()) {
+      String text = ps.labelsText();
+      if (!text.contains("_bucket")) {
+        assertThat(ps.exemplars()).as(text).isEmpty();
+        continue;
+      }
+      List<Double> values = new ArrayList<>();
+      for (PromSeries.PromExemplar e : ps.exemplars()) {
+        values.add(e.value());
+      }
+      byLe.put(text, values);
+    }
+    assertThat(byLe).hasSize(6);
+    byLe.forEach((text, values) -> {
+      if (text.contains("/r0")) {
+        assertThat(values).as(text).isEmpty();
+      } else if (text.contains("le=\"0.5\"")) {
+        assertThat(values).as(text).containsExactly(0.5);
+      } else if (text.contains("le=\"10\"")) {
+        assertThat(values).as(text).containsExactly(7.0);
+      } else {
+        assertThat(values).as(text).containsExactly(11.0);
+      }
+    });
+  }
+
+  @Test
   void expectedSeries_countsEveryBucketAndQuantileSeries_soTheSetIsSizedOnce() {
     MetricsBatch b = new MetricsBatch();
     ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
