@@ -69,8 +69,14 @@ public interface Parser {
    * call it on cache misses only. Labels with an empty value are left out: Prometheus' parser
    * keeps them but its label builder drops them before anything is stored or sent, and a repeated
    * name is only an error among non-empty values ({@code a{b="",b="c"}} is accepted there too).
+   *
+   * <p>A repeated label name (or {@code __name__} among the labels) is reported here, not by {@link
+   * #next}: the check runs only for series that are decoded. A caller that keys series by their raw
+   * bytes and decodes each key once loses nothing by this, as the same bytes have the same names.
+   *
+   * @throws ParseException if a label name is repeated, with Prometheus' message
    */
-  Labels labels();
+  Labels labels() throws ParseException;
 
   /** Fills {@code out} with the OpenMetrics exemplar of the last series; false if it has none. */
   boolean exemplar(Exemplar out);

@@ -95,7 +95,10 @@ abstract class ParserBase implements Parser {
   }
 
   @Override
-  public final Labels labels() {
+  public final Labels labels() throws ParseException {
+    for (int i = 0; i < labelCount; i++) {
+      checkDuplicate(lo, i, lo[4 * i], lo[4 * i + 1]);
+    }
     Labels.Builder lb = new Labels.Builder();
     lb.set(Labels.METRIC_NAME, ascii(nameStart, nameEnd));
     addLabels(lb, lo, labelCount);
@@ -264,11 +267,11 @@ abstract class ParserBase implements Parser {
   }
 
   /**
-   * Records one label's offsets in {@code lo} and rejects a repeated name (or __name__). Labels
-   * with empty values take no part in the check: Prometheus drops them before it checks, so {@code
-   * a{b="",b="c"}} is accepted there and here.
+   * Records one label's offsets in {@code lo}; {@link #labels} checks the names. Labels with empty
+   * values are not recorded and take no part in the check: Prometheus drops them before it checks,
+   * so {@code a{b="",b="c"}} is accepted there and here.
    */
-  final void addLabel(int ns, int ne, int vs, int ve) throws ParseException {
+  final void addLabel(int ns, int ne, int vs, int ve) {
     if (vs == ve) {
       return; // empty value: dropped, as by Prometheus' label builder
     }
@@ -276,7 +279,6 @@ abstract class ParserBase implements Parser {
     if (k + 4 > lo.length) {
       lo = java.util.Arrays.copyOf(lo, lo.length * 2);
     }
-    checkDuplicate(lo, labelCount, ns, ne);
     lo[k] = ns;
     lo[k + 1] = ne;
     lo[k + 2] = vs;

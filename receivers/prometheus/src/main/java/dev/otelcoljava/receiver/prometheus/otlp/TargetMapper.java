@@ -408,12 +408,16 @@ public final class TargetMapper {
     return m;
   }
 
-  private void appendSeries(Parser p) throws ScrapeException {
-    samplesScraped++;
+  private void appendSeries(Parser p) throws ScrapeException, ParseException {
     Series s = cache.hash(p.buffer(), p.seriesStart(), p.seriesEnd()).get();
+    // A series seen before is not decoded again, nor its label names checked for repeats (the
+    // same bytes passed that check); a new one's repeated name fails the scrape here, before it
+    // is counted, as Prometheus' parser fails it.
+    Labels labels = s == null ? p.labels() : null;
+    samplesScraped++;
     boolean added = false;
     if (s == null) {
-      s = decode(p.labels());
+      s = decode(labels);
       cache.put(s);
       added = true;
     }

@@ -303,6 +303,26 @@ class TargetMapperTest {
   }
 
   @Test
+  void appendBody_repeatedLabelNameFailsTheScrape_knownSeriesAreNotCheckedAgain() throws Exception {
+    TargetMapper m = mapper();
+    scrape(m, 1000, "a{x=\"1\",y=\"2\"} 1\nb 2\n", TEXT);
+    // the series line seen before is looked up by its bytes; the new line with a repeated name
+    // fails the scrape with Prometheus' message, whether it comes first or after known ones
+    for (String body : new String[] {"a{x=\"1\",y=\"2\"} 1\nb{y=\"1\",y=\"2\"} 2\n",
+        "a{x=\"1\",x=\"2\"} 1\nb 2\n"}) {
+      m.beginScrape(2000);
+      byte[] broken = body.getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> m.appendBody(broken, broken.length, TEXT)).as(body).isInstanceOf(ScrapeException.class)
+          .hasMessageContaining("is not unique: invalid sample");
+      MetricsBatch b = m.fail(new TargetMapper.Report(false, 0.1));
+      assertThat(metric(b, "up").numberPoints().get(0).value()).isZero();
+    }
+    MetricsBatch ok = scrape(m, 3000, "a{x=\"1\",y=\"2\"} 5\nb 6\n", TEXT);
+    assertThat(metric(ok, "a").numberPoints().get(0).value()).isEqualTo(5.0);
+    assertThat(metric(ok, "up").numberPoints().get(0).value()).isEqualTo(1.0);
+  }
+
+  @Test
   void appendBody_sampleLimitFailsWholeScrape() throws Exception {
     TargetMapper m = new TargetMapper(settings(false, List.of(), 1, 0));
     m.beginScrape(1000);
