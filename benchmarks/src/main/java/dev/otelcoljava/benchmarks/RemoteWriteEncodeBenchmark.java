@@ -5,7 +5,9 @@ import dev.otelcoljava.exporter.prometheusremotewrite.internal.Payload;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.PromSeries;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.Translator;
 import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.HistogramPoint;
 import dev.otelcoljava.runtime.api.data.Metric;
+import dev.otelcoljava.runtime.api.data.MetricType;
 import dev.otelcoljava.runtime.api.data.MetricsBatch;
 import dev.otelcoljava.runtime.api.data.NumberPoint;
 import dev.otelcoljava.runtime.api.data.ScopeMetrics;
@@ -169,6 +171,67 @@ public class RemoteWriteEncodeBenchmark {
       int n = translator.translate(batch).series().size();
       if (n != LARGE_SERIES) {
         throw new IllegalStateException("expected " + LARGE_SERIES + " series, got " + n);
+      }
+    }
+  }
+
+  /**
+   * {@link #translate} of one batch of {@value #HISTOGRAM_POINTS} classic histogram points with 9
+   * bounds ({@value #HISTOGRAM_SERIES} series: 10 buckets, sum and count each), shaped like a
+   * peer-bench cluster target, whose samples are mostly bucket series: consecutive series differ
+   * only in the name and {@code le}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(HISTOGRAM_SERIES)
+  public int translateHistograms(Histograms h, CpuTime cpu) {
+    cpu.samples += HISTOGRAM_SERIES;
+    return h.translator.translate(h.batch).series().size();
+  }
+
+  static final int HISTOGRAM_POINTS = 3_500;
+  static final int HISTOGRAM_SERIES = HISTOGRAM_POINTS * 12;
+
+  /** {@value #HISTOGRAM_POINTS} histogram points over five metrics, with four labels each. */
+  @State(Scope.Thread)
+  public static class Histograms {
+    MetricsBatch batch;
+    Translator translator;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      batch = new MetricsBatch();
+      ScopeMetrics s = batch.addResource(Attributes.of("service.name", "peer-bench",
+          "service.instance.id", "10.0.3.17:9100", "server.address", "10.0.3.17", "server.port", "9100"))
+          .addScope("", "");
+      double[] bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+      long t = System.currentTimeMillis() * 1_000_000L;
+      String[] methods = {"GET", "POST", "PUT", "DELETE"};
+      String[] codes = {"200", "201", "204", "400", "404", "500", "503"};
+      for (int m = 0; m < 5; m++) {
+        Metric metric = new Metric("http_server_request_duration_seconds_" + m, MetricType.HISTOGRAM);
+        for (int i = 0; i < HISTOGRAM_POINTS / 5; i++) {
+          HistogramPoint p = new HistogramPoint();
+          p.setAttributes(Attributes.of("code", codes[i % codes.length], "handler", "/api/v1/resource/" + (i / 28),
+              "method", methods[(i / 7) % methods.length], "shard", Integer.toString(i % 3)));
+          p.setTimeNanos(t);
+          p.setBounds(bounds);
+          long[] counts = new long[bounds.length + 1];
+          long total = 0;
+          for (int b = 0; b < counts.length; b++) {
+            counts[b] = 1000L * (b + 1) + i;
+            total += counts[b];
+          }
+          p.setBucketCounts(counts);
+          p.setCount(total);
+          p.setSum(total * 0.137);
+          metric.addPoint(p);
+        }
+        s.metrics().add(metric);
+      }
+      translator = new Translator(new Translator.Settings("", true, Map.of(), false, false, false, false));
+      int n = translator.translate(batch).series().size();
+      if (n != HISTOGRAM_SERIES) {
+        throw new IllegalStateException("expected " + HISTOGRAM_SERIES + " series, got " + n);
       }
     }
   }
