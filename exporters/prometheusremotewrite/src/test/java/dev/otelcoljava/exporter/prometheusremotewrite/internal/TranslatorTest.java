@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.proto.Remote;
 import dev.otelcoljava.exporter.prometheusremotewrite.internal.proto.Types;
 import dev.otelcoljava.runtime.api.data.Attributes;
+import dev.otelcoljava.runtime.api.data.Exemplar;
 import dev.otelcoljava.runtime.api.data.ExponentialHistogramPoint;
 import dev.otelcoljava.runtime.api.data.HistogramPoint;
 import dev.otelcoljava.runtime.api.data.Metric;
@@ -157,22 +158,28 @@ class TranslatorTest {
     }
   }
 
+  /** A point of rpc.latency for route /r{i}: bounds 0.5 and 10, buckets 1, 2, 3, sum 42.5. */
+  static HistogramPoint routeHistogramPoint(int i) {
+    HistogramPoint hp = new HistogramPoint();
+    hp.setAttributes(Attributes.of("route", "/r" + i));
+    hp.setTimeNanos(T);
+    hp.setBounds(new double[] {0.5, 10});
+    hp.setBucketCounts(new long[] {1, 2, 3});
+    hp.setCount(6);
+    hp.setSum(42.5);
+    return hp;
+  }
+
   @Test
   void histogramExemplars_goToTheBucketOfTheirValue_pointsWithoutExemplarsGetNone() {
     MetricsBatch b = new MetricsBatch();
     ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
     Metric h = new Metric("rpc.latency", MetricType.HISTOGRAM);
     for (int i = 0; i < 2; i++) {
-      HistogramPoint hp = new HistogramPoint();
-      hp.setAttributes(Attributes.of("route", "/r" + i));
-      hp.setTimeNanos(T);
-      hp.setBounds(new double[] {0.5, 10});
-      hp.setBucketCounts(new long[] {1, 2, 3});
-      hp.setCount(6);
-      hp.setSum(42.5);
+      HistogramPoint hp = routeHistogramPoint(i);
       if (i == 1) {
         for (double v : new double[] {0.5, 7, 11}) {
-          dev.otelcoljava.runtime.api.data.Exemplar e = new dev.otelcoljava.runtime.api.data.Exemplar();
+          Exemplar e = new Exemplar();
           e.setDoubleValue(v);
           e.setTimeNanos(T);
           hp.addExemplar(e);
@@ -214,13 +221,7 @@ class TranslatorTest {
     ScopeMetrics s = b.addResource(Attributes.of("service.name", "api")).addScope("", "");
     Metric h = new Metric("rpc.latency", MetricType.HISTOGRAM);
     for (int i = 0; i < 2; i++) {
-      HistogramPoint hp = new HistogramPoint();
-      hp.setAttributes(Attributes.of("route", "/r" + i));
-      hp.setTimeNanos(T);
-      hp.setBounds(new double[] {0.5, 10});
-      hp.setBucketCounts(new long[] {1, 2, 3});
-      hp.setCount(6);
-      hp.setSum(42.5);
+      HistogramPoint hp = routeHistogramPoint(i);
       h.addPoint(hp);
     }
     s.metrics().add(h);
