@@ -53,6 +53,20 @@ public record ComponentId(String type, String name) {
     return new ComponentId(type, name);
   }
 
+  // equals and hashCode are written out rather than left to the record: the record's versions are
+  // bound at their first call (java.lang.runtime.ObjectMethods), which generates classes at run time
+  // that the start-up cache does not hold. Component ids are the first map keys the collector uses.
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof ComponentId other && type.equals(other.type) && name.equals(other.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * type.hashCode() + name.hashCode();
+  }
+
   @Override
   public String toString() {
     return name.isEmpty() ? type : type + "/" + name;

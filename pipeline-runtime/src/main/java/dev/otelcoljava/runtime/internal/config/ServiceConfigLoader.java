@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,7 +145,9 @@ public final class ServiceConfigLoader {
     }
 
     // Extension references of the components the pipelines use.
-    Set<ComponentSpec> used = new LinkedHashSet<>();
+    // Keyed by path: a component used by several pipelines is listed once. (Not a set of specs:
+    // hashing a spec hashes its whole config.)
+    Map<String, ComponentSpec> used = new LinkedHashMap<>();
     for (Pipeline p : pipelines) {
       for (ComponentId id : p.receivers()) {
         addIfPresent(used, components.get(ComponentKind.RECEIVER).get(id));
@@ -161,7 +162,7 @@ public final class ServiceConfigLoader {
     for (ComponentId id : enabled) {
       addIfPresent(used, extensions.get(id));
     }
-    for (ComponentSpec spec : used) {
+    for (ComponentSpec spec : used.values()) {
       if (spec.config() == null) {
         continue;
       }
@@ -218,9 +219,9 @@ public final class ServiceConfigLoader {
     return false;
   }
 
-  private static void addIfPresent(Set<ComponentSpec> set, ComponentSpec spec) {
+  private static void addIfPresent(Map<String, ComponentSpec> used, ComponentSpec spec) {
     if (spec != null) {
-      set.add(spec);
+      used.putIfAbsent(spec.path(), spec);
     }
   }
 

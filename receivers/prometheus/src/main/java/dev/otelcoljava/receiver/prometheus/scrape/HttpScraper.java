@@ -68,7 +68,11 @@ final class HttpScraper {
     this.accept = accept(cfg.scrapeProtocols());
     this.executor = executor;
     HttpClientConfig h = cfg.http();
-    if ("https".equals(cfg.scheme()) || !h.tls().equals(HttpClientConfig.TlsConfig.DEFAULT)) {
+    // The reader keeps the DEFAULT instance when a job has no tls_config, so the identity test
+    // settles the common case without the record's equals (bound at run time on its first call).
+    HttpClientConfig.TlsConfig tls = h.tls();
+    if ("https".equals(cfg.scheme())
+        || tls != HttpClientConfig.TlsConfig.DEFAULT && !tls.equals(HttpClientConfig.TlsConfig.DEFAULT)) {
       this.client = build(TlsContexts.context(h.tls()));
       this.tlsClient = client;
     } else {
