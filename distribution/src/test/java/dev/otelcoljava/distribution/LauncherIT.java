@@ -103,9 +103,9 @@ class LauncherIT {
   @Test
   void writeStartCache_cacheUsedInTheSidecarAndDroppedWhenStale(@TempDir Path dir) throws Exception {
     Path cds = Files.createDirectories(dir.resolve("cds"));
+    // Remote write posts to the training run's own telemetry port (the script's default).
     Map<String, String> env = Map.of("OTELCOL_JAVA_CDS_DIR", cds.toString(),
-        "OTELCOL_TRAINING_METRICS_PORT", Integer.toString(FreePorts.find()),
-        "OTELCOL_TRAINING_SINK_PORT", Integer.toString(FreePorts.find()));
+        "OTELCOL_TRAINING_METRICS_PORT", Integer.toString(FreePorts.find()));
     AppDir.Result written = AppDir.run(
         List.of("/bin/sh", AppDir.home().resolve("bin/write-start-cache").toString(), "4"), env, dir);
     assertThat(written.exitCode()).as(written.output()).isZero();
