@@ -8,11 +8,17 @@ class PayloadPoolTest {
   static final int MB = 1 << 20;
 
   @Test
-  void budgetFor_heapBelowOneGiB_isZero_andThePoolKeepsNothing() {
-    assertThat(PayloadPool.budgetFor(512L * MB)).isZero();
-    assertThat(PayloadPool.budgetFor(1024L * MB - 1)).isZero();
+  void budgetFor_anEighthOfASmallHeap_aSixteenthOfALargeOne_andABudgetOfZeroKeepsNothing() {
+    // The 96 MiB sidecar's 32 MiB heap keeps one payload of its 8,300-sample target (3.8 MB).
+    assertThat(PayloadPool.budgetFor(32L * MB)).isEqualTo(4L * MB);
+    assertThat(PayloadPool.budgetFor(256L * MB)).isEqualTo(32L * MB);
+    assertThat(PayloadPool.budgetFor(1024L * MB - 1)).isEqualTo(64L * MB);
     assertThat(PayloadPool.budgetFor(1024L * MB)).isEqualTo(64L * MB);
     assertThat(PayloadPool.budgetFor(6L << 30)).isEqualTo(128L * MB);
+    PayloadPool sidecar = new PayloadPool(PayloadPool.budgetFor(32L * MB));
+    byte[] payload = sidecar.take(3_800_000);
+    sidecar.give(payload);
+    assertThat(sidecar.take(3_700_000)).isSameAs(payload);
 
     PayloadPool off = new PayloadPool(0);
     byte[] a = off.take(3 * MB);
