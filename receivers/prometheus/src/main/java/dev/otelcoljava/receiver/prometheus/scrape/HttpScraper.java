@@ -73,7 +73,7 @@ final class HttpScraper {
     HttpClientConfig.TlsConfig tls = h.tls();
     if ("https".equals(cfg.scheme())
         || tls != HttpClientConfig.TlsConfig.DEFAULT && !tls.equals(HttpClientConfig.TlsConfig.DEFAULT)) {
-      this.client = build(TlsContexts.context(h.tls()));
+      this.client = build(TlsContexts.context(tls));
       this.tlsClient = client;
     } else {
       // Plain http: no CA bundle to load at start-up. A redirect to https gets a TLS client then.
