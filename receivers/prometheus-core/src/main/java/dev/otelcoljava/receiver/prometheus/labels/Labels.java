@@ -1,9 +1,7 @@
 package dev.otelcoljava.receiver.prometheus.labels;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,89 +150,137 @@ public final class Labels implements Comparable<Labels> {
   /**
    * A mutable label set used to build {@link Labels}: set, delete, then build (sorts once). Setting
    * an empty value deletes the label, as Prometheus' builder does. Not thread-safe.
+   *
+   * <p>The labels are kept in one array of name/value pairs in the order they were set, and {@link
+   * #build} sorts a copy by insertion sort. Label sets are small (a cAdvisor series has ~15) and
+   * usually arrive sorted or nearly so (an exposition's own order, a sorted set plus a few target
+   * labels), which insertion sort handles in one pass with no boxing or comparator object. A new
+   * series builds three label sets, and this was ~70 % of the bytes a first scrape allocates.
    */
   public static final class Builder {
-    private final List<String> names = new ArrayList<>();
-    private final List<String> values = new ArrayList<>();
+    /** name0, value0, name1, value1, ... in the order set; slots from 2 * n on are null. */
+    private String[] kv;
+    private int n;
 
-    public Builder() {}
+    public Builder() {
+      kv = new String[16];
+    }
 
     public Builder(Labels base) {
+      kv = new String[Math.max(16, base.kv.length + 4)];
       reset(base);
     }
 
     public Builder reset(Labels base) {
-      names.clear();
-      values.clear();
-      for (int i = 0; i < base.kv.length; i += 2) {
-        names.add(base.kv[i]);
-        values.add(base.kv[i + 1]);
+      int len = base.kv.length;
+      if (kv.length < len) {
+        kv = new String[len + 4];
       }
+      System.arraycopy(base.kv, 0, kv, 0, len);
+      if (2 * n > len) {
+        Arrays.fill(kv, len, 2 * n, null);
+      }
+      n = len / 2;
       return this;
     }
 
+    private int find(String name) {
+      String[] a = kv;
+      for (int i = 0, end = 2 * n; i < end; i += 2) {
+        if (a[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
     public String get(String name) {
-      int i = names.indexOf(name);
-      return i < 0 ? "" : values.get(i);
+      int i = find(name);
+      return i < 0 ? "" : kv[i + 1];
     }
 
     public boolean has(String name) {
-      return names.contains(name);
+      return find(name) >= 0;
     }
 
     /** Sets a label; an empty value deletes it. */
     public Builder set(String name, String value) {
-      int i = names.indexOf(name);
+      int i = find(name);
       if (value == null || value.isEmpty()) {
         if (i >= 0) {
-          names.remove(i);
-          values.remove(i);
+          remove(i);
         }
         return this;
       }
       if (i >= 0) {
-        values.set(i, value);
+        kv[i + 1] = value;
       } else {
-        names.add(name);
-        values.add(value);
+        if (2 * n == kv.length) {
+          kv = Arrays.copyOf(kv, 2 * kv.length);
+        }
+        kv[2 * n] = name;
+        kv[2 * n + 1] = value;
+        n++;
       }
       return this;
     }
 
     public Builder delete(String name) {
-      int i = names.indexOf(name);
+      int i = find(name);
       if (i >= 0) {
-        names.remove(i);
-        values.remove(i);
+        remove(i);
       }
       return this;
     }
 
+    /** Removes the pair at array index i, keeping the order of the others. */
+    private void remove(int i) {
+      int end = 2 * n;
+      System.arraycopy(kv, i + 2, kv, i, end - i - 2);
+      kv[end - 2] = null;
+      kv[end - 1] = null;
+      n--;
+    }
+
     public int size() {
-      return names.size();
+      return n;
     }
 
     public String name(int i) {
-      return names.get(i);
+      if (i < 0 || i >= n) {
+        throw new IndexOutOfBoundsException("label " + i + " of " + n);
+      }
+      return kv[2 * i];
     }
 
     public String value(int i) {
-      return values.get(i);
+      if (i < 0 || i >= n) {
+        throw new IndexOutOfBoundsException("label " + i + " of " + n);
+      }
+      return kv[2 * i + 1];
     }
 
     public Labels build() {
-      int n = names.size();
-      Integer[] idx = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
+      if (n == 0) {
+        return EMPTY;
       }
-      Arrays.sort(idx, (a, b) -> names.get(a).compareTo(names.get(b)));
-      String[] kv = new String[2 * n];
-      for (int i = 0; i < n; i++) {
-        kv[2 * i] = names.get(idx[i]);
-        kv[2 * i + 1] = values.get(idx[i]);
+      String[] out = Arrays.copyOf(kv, 2 * n);
+      for (int i = 2; i < out.length; i += 2) {
+        String name = out[i];
+        if (out[i - 2].compareTo(name) <= 0) {
+          continue; // already in place: the usual case
+        }
+        String value = out[i + 1];
+        int j = i - 2;
+        do {
+          out[j + 2] = out[j];
+          out[j + 3] = out[j + 1];
+          j -= 2;
+        } while (j >= 0 && out[j].compareTo(name) > 0);
+        out[j + 2] = name;
+        out[j + 3] = value;
       }
-      return n == 0 ? EMPTY : new Labels(kv);
+      return new Labels(out);
     }
   }
 }

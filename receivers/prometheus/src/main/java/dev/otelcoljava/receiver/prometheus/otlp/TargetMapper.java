@@ -242,6 +242,12 @@ public final class TargetMapper {
   private final Exemplar exemplar = new Exemplar();
   private final HashMap<String, Meta> metadata = new HashMap<>();
   private final HashMap<String, Family> families = new HashMap<>();
+  /**
+   * The family the last new series went to: an exposition lists a family's series together, so
+   * most new series find their family here without building and hashing its key. Cleared at each
+   * scrape's start, before which {@link #gc} and a reset are the only ones to drop families.
+   */
+  private Family lastFamily;
   private final HashMap<String, Res> resources = new HashMap<>();
   private final HashMap<String, Scope> scopes = new HashMap<>();
   private final Scope defaultScope;
@@ -302,6 +308,7 @@ public final class TargetMapper {
       prevSeen.clear();
       resetPending = false;
     }
+    lastFamily = null;
     iter++;
     this.scrapeTimeMs = scrapeTimeMs;
     active.clear();
@@ -557,10 +564,7 @@ public final class TargetMapper {
 
   private Series decode(Labels raw) {
     Series s = new Series();
-    Labels.Builder b = new Labels.Builder();
-    for (int i = 0; i < raw.size(); i++) {
-      b.set(raw.name(i), raw.value(i));
-    }
+    Labels.Builder b = raw.toBuilder();
     Labels tl = settings.targetLabels();
     if (settings.honorLabels()) {
       for (int i = 0; i < tl.size(); i++) {
@@ -707,13 +711,17 @@ public final class TargetMapper {
       s.boundary = boundary;
     }
     s.role = role;
-    String fkey = res.job + '\u0000' + res.instance + '\u0000' + scope.name + '\u0000' + scope.version + '\u0000'
-        + scope.attributes + '\u0000' + familyName;
-    Family f = families.get(fkey);
-    if (f == null) {
-      Meta meta = m == null ? new Meta() : m;
-      f = new Family(familyName, meta, kind, promType(m), res, scope);
-      families.put(fkey, f);
+    Family f = lastFamily;
+    if (f == null || f.res != res || f.scope != scope || !f.name.equals(familyName)) {
+      String fkey = res.job + '\u0000' + res.instance + '\u0000' + scope.name + '\u0000' + scope.version + '\u0000'
+          + scope.attributes + '\u0000' + familyName;
+      f = families.get(fkey);
+      if (f == null) {
+        Meta meta = m == null ? new Meta() : m;
+        f = new Family(familyName, meta, kind, promType(m), res, scope);
+        families.put(fkey, f);
+      }
+      lastFamily = f;
     }
     Labels gk = groupKey(lset, f.kind);
     Group g = f.groups.get(gk);
@@ -896,12 +904,16 @@ public final class TargetMapper {
   }
 
   private static boolean validUtf16(String v) {
-    for (int j = 0; j < v.length(); j++) {
+    // One comparison per character on the usual path: a new series' values are checked while the
+    // code still runs interpreted, where each call per character costs more than the check.
+    for (int j = 0, n = v.length(); j < n; j++) {
       char c = v.charAt(j);
-      if (Character.isHighSurrogate(c) && j + 1 < v.length() && Character.isLowSurrogate(v.charAt(j + 1))) {
-        j++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
+      if (c >= '\uD800' && c <= '\uDFFF') {
+        if (c <= '\uDBFF' && j + 1 < n && Character.isLowSurrogate(v.charAt(j + 1))) {
+          j++;
+        } else {
+          return false;
+        }
       }
     }
     return true;
@@ -1181,6 +1193,7 @@ public final class TargetMapper {
       return;
     }
     lastGcMs = scrapeTimeMs;
+    lastFamily = null;
     long cutoff = scrapeTimeMs - idleMs;
     Iterator<Family> fi = families.values().iterator();
     while (fi.hasNext()) {

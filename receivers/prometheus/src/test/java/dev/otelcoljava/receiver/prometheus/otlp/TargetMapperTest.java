@@ -420,6 +420,44 @@ class TargetMapperTest {
   }
 
   @Test
+  void commit_familiesWhoseSeriesInterleaveKeepEachPointInItsOwnMetric() throws Exception {
+    // new series reach their family through a one-entry cache; a family that comes back after
+    // another must find its own metric again, in this scrape and the next
+    String body = """
+        # TYPE a gauge
+        # TYPE b gauge
+        a{x="1"} 1
+        b{x="1"} 10
+        a{x="2"} 2
+        b{x="2"} 20
+        a{x="3"} 3
+        """;
+    TargetMapper m = mapper();
+    for (long t = 1000; t <= 2000; t += 1000) {
+      MetricsBatch batch = scrape(m, t, body, TEXT);
+      assertThat(metric(batch, "a").numberPoints()).extracting(NumberPoint::value).containsExactly(1.0, 2.0, 3.0);
+      assertThat(metric(batch, "b").numberPoints()).extracting(NumberPoint::value).containsExactly(10.0, 20.0);
+    }
+  }
+
+  @Test
+  void appendBody_failsOnAnUnpairedSurrogateInATargetLabelButKeepsAPair() throws Exception {
+    for (String v : List.of("bad\uD800", "\uDC00bad", "bad\uD800x")) {
+      TargetMapper m = new TargetMapper(new MapperSettings(Labels.of("job", "test", "instance", "h:1", "zone", v),
+          Labels.EMPTY, false, true, false, List.of(), 0, 0, 0, 0, Labels.EMPTY, TEXT, "1.2.3", false,
+          Duration.ofSeconds(15)));
+      m.beginScrape(1000);
+      byte[] b = "up_like 1\n".getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> m.appendBody(b, b.length, TEXT)).as(v).isInstanceOf(ScrapeException.class)
+          .hasMessageContaining("invalid metric name or label names");
+    }
+    TargetMapper ok = new TargetMapper(new MapperSettings(Labels.of("job", "test", "instance", "h:1", "zone",
+        "pair \uD83D\uDE00 ok"), Labels.EMPTY, false, true, false, List.of(), 0, 0, 0, 0,
+        Labels.EMPTY, TEXT, "1.2.3", false, Duration.ofSeconds(15)));
+    assertThat(metric(scrape(ok, 1000, "up_like 1\n", TEXT), "up_like")).isNotNull();
+  }
+
+  @Test
   void commit_replicasWithIdenticalSeriesGetNoMarkers() throws Exception {
     TargetMapper r1 = mapper();
     TargetMapper r2 = new TargetMapper(new MapperSettings(Labels.of("job", "test", "instance", "replica2:8080"),
