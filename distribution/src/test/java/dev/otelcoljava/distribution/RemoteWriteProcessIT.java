@@ -248,6 +248,16 @@ class RemoteWriteProcessIT {
         Map<String, String> expectedUp = Map.of("ticker/" + ticker.address(), "1", "ticker/127.0.0.1:" + deadPort, "0");
         await("up for both targets", Duration.ofSeconds(60), first, () -> up(prom).equals(new TreeMap<>(expectedUp)));
         await("three ticks stored", Duration.ofSeconds(20), first, () -> storedTicks(prom).size() >= 3);
+        // The launcher points snappy-java at the library the build unpacked into native/: it is
+        // mapped from there, not from a copy in the temp directory.
+        String arch = switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64" -> "aarch64";
+          default -> throw new AssertionError("no snappy library unpacked for " + System.getProperty("os.arch"));
+        };
+        assertThat(Files.readString(Path.of("/proc/" + first.process().pid() + "/maps")))
+            .contains(AppDir.home() + "/native/org/xerial/snappy/native/Linux/" + arch + "/libsnappyjava.so")
+            .doesNotContain("-libsnappyjava.so");
 
         // The receiver goes away; scrapes continue into the WAL; then kill -9.
         fwd.down();

@@ -275,7 +275,12 @@ public final class ConfigNode {
     return d;
   }
 
-  /** Parses a Go or Prometheus duration; null if it is not one. */
+  /**
+   * Parses a Go or Prometheus duration; null if it is not one or it does not fit in a long of
+   * nanoseconds (about 292 years). Each number may have a fraction ({@code 1.5h}); its nanoseconds
+   * are rounded down, per number, as Go does. Plain long arithmetic: BigDecimal's static
+   * initialiser alone cost a few percent of the collector's start-up, where this runs interpreted.
+   */
   public static Duration parseDuration(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
@@ -289,49 +294,63 @@ public final class ConfigNode {
       negative = s.charAt(0) == '-';
       s = s.substring(1);
     }
-    BigDecimal totalNanos = BigDecimal.ZERO;
-    int i = 0;
     int n = s.length();
     if (n == 0) {
       return null;
     }
-    while (i < n) {
-      int start = i;
-      while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-        i++;
-      }
-      if (start == i) {
-        return null;
-      }
-      BigDecimal num;
-      try {
-        num = new BigDecimal(s.substring(start, i));
-      } catch (NumberFormatException e) {
-        return null;
-      }
-      int us = i;
-      while (i < n && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
-        i++;
-      }
-      String unit = s.substring(us, i);
-      long mult;
-      switch (unit) {
-        case "ns" -> mult = 1L;
-        case "us", "µs", "μs" -> mult = 1_000L;
-        case "ms" -> mult = 1_000_000L;
-        case "s" -> mult = 1_000_000_000L;
-        case "m" -> mult = 60_000_000_000L;
-        case "h" -> mult = 3_600_000_000_000L;
-        case "d" -> mult = 86_400_000_000_000L;
-        case "w" -> mult = 7 * 86_400_000_000_000L;
-        case "y" -> mult = 365 * 86_400_000_000_000L;
-        default -> {
+    long total = 0;
+    int i = 0;
+    try {
+      while (i < n) {
+        int start = i;
+        long whole = 0;
+        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+          whole = Math.addExact(Math.multiplyExact(whole, 10), s.charAt(i) - '0');
+          i++;
+        }
+        int fracStart = i;
+        int fracEnd = i;
+        if (i < n && s.charAt(i) == '.') {
+          fracStart = ++i;
+          while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+          }
+          fracEnd = i;
+        }
+        if (fracStart == start || i == start + 1 && s.charAt(start) == '.') {
+          return null; // no digits: "", "." or a unit alone
+        }
+        int us = i;
+        while (i < n && !(s.charAt(i) >= '0' && s.charAt(i) <= '9') && s.charAt(i) != '.') {
+          i++;
+        }
+        long mult = switch (s.substring(us, i)) {
+          case "ns" -> 1L;
+          case "us", "\u00b5s", "\u03bcs" -> 1_000L;
+          case "ms" -> 1_000_000L;
+          case "s" -> 1_000_000_000L;
+          case "m" -> 60_000_000_000L;
+          case "h" -> 3_600_000_000_000L;
+          case "d" -> 86_400_000_000_000L;
+          case "w" -> 7 * 86_400_000_000_000L;
+          case "y" -> 365 * 86_400_000_000_000L;
+          default -> -1L;
+        };
+        if (mult < 0) {
           return null;
         }
+        // floor(0.f1f2...fk * mult) by Horner's rule from the last digit: each step's floor keeps
+        // the result exact, and d * mult + r < 10 * mult fits in a long for every unit
+        long frac = 0;
+        for (int k = fracEnd - 1; k >= fracStart; k--) {
+          frac = ((s.charAt(k) - '0') * mult + frac) / 10;
+        }
+        total = Math.addExact(total, Math.addExact(Math.multiplyExact(whole, mult), frac));
       }
-      totalNanos = totalNanos.add(num.multiply(BigDecimal.valueOf(mult)));
+    } catch (ArithmeticException e) {
+      return null;
     }
-    Duration d = Duration.ofNanos(totalNanos.longValue());
+    Duration d = Duration.ofNanos(total);
     return negative ? d.negated() : d;
   }
 
