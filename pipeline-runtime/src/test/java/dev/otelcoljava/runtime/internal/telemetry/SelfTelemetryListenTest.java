@@ -49,6 +49,22 @@ class SelfTelemetryListenTest {
   }
 
   @Test
+  void instanceId_isARandomVersion4Uuid() throws Exception {
+    TelemetryConfig none = read(Map.of("metrics", Map.of("level", "none")));
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      try (SelfTelemetry t = SelfTelemetry.start(none, INFO)) {
+        java.util.UUID u = java.util.UUID.fromString(t.instanceId());
+        assertThat(u.version()).isEqualTo(4);
+        assertThat(u.variant()).isEqualTo(2);
+        assertThat(u.toString()).isEqualTo(t.instanceId());
+        ids.add(t.instanceId());
+      }
+    }
+    assertThat(ids).hasSize(100);
+  }
+
+  @Test
   void defaults_localhost8888_boundToLoopbackOnly() throws Exception {
     for (TelemetryConfig cfg : List.of(TelemetryConfig.defaults(), read(Map.of()),
         read(Map.of("metrics", Map.of("level", "detailed"))),
