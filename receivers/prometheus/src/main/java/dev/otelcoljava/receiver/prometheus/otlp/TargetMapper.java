@@ -248,6 +248,8 @@ public final class TargetMapper {
    * scrape's start, before which {@link #gc} and a reset are the only ones to drop families.
    */
   private Family lastFamily;
+  /** The resource of the last new series; resources are never dropped. */
+  private Res lastRes;
   private final HashMap<String, Res> resources = new HashMap<>();
   private final HashMap<String, Scope> scopes = new HashMap<>();
   private final Scope defaultScope;
@@ -957,7 +959,15 @@ public final class TargetMapper {
   }
 
   private Res res(String j, String inst) {
-    String key = j + '\u0000' + inst;
+    Res last = lastRes;
+    if (last != null && (last.job == j || last.job.equals(j)) && (last.instance == inst || last.instance.equals(inst))) {
+      return last; // a target's series nearly all have its own job and instance: no key to build
+    }
+    lastRes = res(j + '\u0000' + inst, j, inst);
+    return lastRes;
+  }
+
+  private Res res(String key, String j, String inst) {
     Res r = resources.get(key);
     if (r == null) {
       r = new Res(j, inst, resourceAttributes(j, inst, settings.discoveredLabels()));
