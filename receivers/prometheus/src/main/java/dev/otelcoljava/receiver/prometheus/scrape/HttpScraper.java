@@ -7,7 +7,6 @@ import dev.otelcoljava.receiver.prometheus.otlp.ScrapeException;
 import dev.otelcoljava.runtime.api.PlainHttp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -422,7 +421,25 @@ final class HttpScraper {
 
   /** Go's strconv.FormatFloat(timeout.Seconds(), 'f', -1, 64). */
   static String seconds(Duration d) {
-    return BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+    // Long arithmetic, not BigDecimal: BigDecimal's static initialiser did big-number arithmetic,
+    // interpreted, right before a collector's first scrape.
+    long n = d.toNanos();
+    long whole = Math.abs(n / 1_000_000_000L);
+    int frac = (int) Math.abs(n % 1_000_000_000L);
+    StringBuilder sb = new StringBuilder(21);
+    if (n < 0) {
+      sb.append('-');
+    }
+    sb.append(whole);
+    if (frac != 0) {
+      String f = Integer.toString(1_000_000_000 + frac); // "1" and nine digits
+      int end = f.length();
+      while (f.charAt(end - 1) == '0') {
+        end--;
+      }
+      sb.append('.').append(f, 1, end);
+    }
+    return sb.toString();
   }
 
   private static final class CountingStream extends java.io.FilterInputStream {

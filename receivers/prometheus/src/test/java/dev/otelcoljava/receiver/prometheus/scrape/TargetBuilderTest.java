@@ -132,4 +132,20 @@ class TargetBuilderTest {
     assertThat(HttpScraper.seconds(Duration.ofMillis(500))).isEqualTo("0.5");
     assertThat(HttpScraper.seconds(Duration.ofSeconds(10))).isEqualTo("10");
   }
+
+  @Test
+  void seconds_writesWhatBigDecimalWrites() {
+    java.util.Random r = new java.util.Random(11);
+    java.util.List<Duration> ds = new java.util.ArrayList<>(java.util.List.of(Duration.ZERO, Duration.ofNanos(1),
+        Duration.ofNanos(-1), Duration.ofMillis(-1500), Duration.ofNanos(Long.MAX_VALUE),
+        Duration.ofNanos(Long.MIN_VALUE), Duration.ofSeconds(1, 100), Duration.ofMillis(10)));
+    for (int i = 0; i < 5000; i++) {
+      ds.add(Duration.ofNanos(r.nextLong() >> r.nextInt(64)));
+      ds.add(Duration.ofMillis(r.nextInt(120_000)));
+    }
+    for (Duration d : ds) {
+      assertThat(HttpScraper.seconds(d)).as(d.toString())
+          .isEqualTo(java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString());
+    }
+  }
 }
