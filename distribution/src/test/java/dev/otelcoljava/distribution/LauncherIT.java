@@ -33,7 +33,7 @@ class LauncherIT {
     // MinRAMPercentage, 50%), which gave a 48 MiB heap that Serial GC filled until the kernel's OOM kill.
     assertThat(cmd).contains(" -XX:MaxRAM=100663296 -Xmx32m ").doesNotContain("RAMPercentage")
         .contains(" -XX:+UseSerialGC ")
-        .contains(" -XX:TieredStopAtLevel=1 ")
+        .contains(" -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 ")
         .contains(" -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 ")
         .contains(" -XX:+ExitOnOutOfMemoryError ")
         .contains(" -cp " + AppDir.home() + "/lib/* dev.otelcoljava.runtime.cli.Main --config=x.yaml");
