@@ -19,26 +19,32 @@ import java.nio.file.Path;
 final class ProcessMetrics {
   private ProcessMetrics() {}
 
-  static void register(Meter meter) {
-    long startNanos = System.nanoTime();
-    long jvmUptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  /**
+   * The JVM's management beans, made at the first collection rather than at start-up: the
+   * operating-system bean reads the container's cgroup files as it is made, and nothing collects
+   * these metrics until the telemetry endpoint is scraped (in many deployments, never).
+   */
+  private static final class Beans {
+    static final java.lang.management.RuntimeMXBean RUNTIME = ManagementFactory.getRuntimeMXBean();
+    static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    static final java.lang.management.OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
+    static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  }
 
+  static void register(Meter meter) {
     meter.counterBuilder("otelcol_process_uptime").ofDoubles().setUnit("s")
         .setDescription("Uptime of the process")
-        .buildWithCallback(m -> m.record(jvmUptimeAtStart / 1000.0 + (System.nanoTime() - startNanos) / 1e9));
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      meter.counterBuilder("otelcol_process_cpu_seconds").ofDoubles().setUnit("s")
-          .setDescription("Total CPU user and system time in seconds")
-          .buildWithCallback(m -> {
+        .buildWithCallback(m -> m.record(Beans.RUNTIME.getUptime() / 1000.0));
+    meter.counterBuilder("otelcol_process_cpu_seconds").ofDoubles().setUnit("s")
+        .setDescription("Total CPU user and system time in seconds")
+        .buildWithCallback(m -> {
+          if (Beans.OS instanceof com.sun.management.OperatingSystemMXBean sun) {
             long cpu = sun.getProcessCpuTime();
             if (cpu >= 0) {
               m.record(cpu / 1e9);
             }
-          });
-    }
+          }
+        });
     meter.gaugeBuilder("otelcol_process_memory_rss").ofLongs().setUnit("By")
         .setDescription("Total physical memory (resident set size)")
         .buildWithCallback(m -> {
@@ -49,22 +55,22 @@ final class ProcessMetrics {
         });
     meter.gaugeBuilder("otelcol_process_runtime_heap_alloc_bytes").ofLongs().setUnit("By")
         .setDescription("Bytes of allocated heap objects")
-        .buildWithCallback(m -> m.record(memory.getHeapMemoryUsage().getUsed()));
-    if (threads instanceof com.sun.management.ThreadMXBean sunThreads) {
-      meter.counterBuilder("otelcol_process_runtime_total_alloc_bytes").setUnit("By")
-          .setDescription("Cumulative bytes allocated for heap objects")
-          .buildWithCallback(m -> {
+        .buildWithCallback(m -> m.record(Beans.MEMORY.getHeapMemoryUsage().getUsed()));
+    meter.counterBuilder("otelcol_process_runtime_total_alloc_bytes").setUnit("By")
+        .setDescription("Cumulative bytes allocated for heap objects")
+        .buildWithCallback(m -> {
+          if (Beans.THREADS instanceof com.sun.management.ThreadMXBean sunThreads) {
             long total = sunThreads.getTotalThreadAllocatedBytes();
             if (total >= 0) {
               m.record(total);
             }
-          });
-    }
+          }
+        });
     meter.gaugeBuilder("otelcol_process_runtime_total_sys_memory_bytes").ofLongs().setUnit("By")
         .setDescription("Total bytes of memory obtained from the OS")
         .buildWithCallback(m -> {
-          MemoryUsage heap = memory.getHeapMemoryUsage();
-          MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
+          MemoryUsage heap = Beans.MEMORY.getHeapMemoryUsage();
+          MemoryUsage nonHeap = Beans.MEMORY.getNonHeapMemoryUsage();
           m.record(heap.getCommitted() + nonHeap.getCommitted());
         });
   }
