@@ -1,5 +1,6 @@
 package dev.otelcoljava.exporter.debug;
 
+import dev.otelcoljava.runtime.api.ShortestDecimal;
 import dev.otelcoljava.runtime.api.data.Attributes;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -26,15 +27,15 @@ final class GoText {
       sb.append(isNegativeZero(d) ? "-0" : "0");
       return;
     }
-    Digits g = Digits.of(d);
-    int exp = g.dp - 1;
+    ShortestDecimal g = ShortestDecimal.of(d);
+    int exp = g.point() - 1;
     // For the shortest form Go switches to the exponent form when exp < -4 or exp >= 6
     // (it fixes "eprec" at 6), so 1e6 prints as 1e+06 and 123456 as 123456.
     if (exp < -4 || exp >= 6) {
       appendExp(sb, g, exp);
       return;
     }
-    appendFixed(sb, g);
+    g.appendPlain(sb);
   }
 
   /** Go's {@code strconv.FormatFloat(f, 'f', -1, 64)}, or 'e' where pdata's AsString switches. */
@@ -48,22 +49,22 @@ final class GoText {
       sb.append(isNegativeZero(d) ? "-0" : "0");
       return;
     }
-    Digits g = Digits.of(d);
+    ShortestDecimal g = ShortestDecimal.of(d);
     double abs = Math.abs(d);
     if (abs < 1e-6 || abs >= 1e21) {
       // ES6 style: e-7, e+21 (no zero padding of the exponent).
-      if (g.negative) {
+      if (g.negative()) {
         sb.append('-');
       }
-      sb.append(g.digits.charAt(0));
-      if (g.digits.length() > 1) {
-        sb.append('.').append(g.digits, 1, g.digits.length());
+      sb.append(g.digits().charAt(0));
+      if (g.digits().length() > 1) {
+        sb.append('.').append(g.digits(), 1, g.digits().length());
       }
-      int exp = g.dp - 1;
+      int exp = g.point() - 1;
       sb.append('e').append(exp < 0 ? '-' : '+').append(Math.abs(exp));
       return;
     }
-    appendFixed(sb, g);
+    g.appendPlain(sb);
   }
 
   /** Go's {@code %f}: six decimals, rounded half to even on the exact binary value. */
@@ -98,13 +99,13 @@ final class GoText {
     return Double.doubleToRawLongBits(d) == Long.MIN_VALUE;
   }
 
-  private static void appendExp(StringBuilder sb, Digits g, int exp) {
-    if (g.negative) {
+  private static void appendExp(StringBuilder sb, ShortestDecimal g, int exp) {
+    if (g.negative()) {
       sb.append('-');
     }
-    sb.append(g.digits.charAt(0));
-    if (g.digits.length() > 1) {
-      sb.append('.').append(g.digits, 1, g.digits.length());
+    sb.append(g.digits().charAt(0));
+    if (g.digits().length() > 1) {
+      sb.append('.').append(g.digits(), 1, g.digits().length());
     }
     sb.append('e').append(exp < 0 ? '-' : '+');
     int a = Math.abs(exp);
@@ -112,39 +113,6 @@ final class GoText {
       sb.append('0');
     }
     sb.append(a);
-  }
-
-  private static void appendFixed(StringBuilder sb, Digits g) {
-    if (g.negative) {
-      sb.append('-');
-    }
-    String digits = g.digits;
-    int nd = digits.length();
-    int dp = g.dp;
-    if (dp <= 0) {
-      sb.append("0.");
-      for (int i = 0; i < -dp; i++) {
-        sb.append('0');
-      }
-      sb.append(digits);
-    } else if (dp >= nd) {
-      sb.append(digits);
-      for (int i = nd; i < dp; i++) {
-        sb.append('0');
-      }
-    } else {
-      sb.append(digits, 0, dp).append('.').append(digits, dp, nd);
-    }
-  }
-
-  /** The shortest decimal digits of a finite non-zero double and the decimal point position. */
-  private record Digits(boolean negative, String digits, int dp) {
-    static Digits of(double d) {
-      // Double.toString gives the shortest digits that round-trip (JDK 19+), as Go's strconv does.
-      BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
-      String digits = bd.unscaledValue().toString();
-      return new Digits(d < 0, digits, digits.length() - bd.scale());
-    }
   }
 
   /** Go's {@code time.Time.String()} in UTC: {@code 2006-01-02 15:04:05.999999999 +0000 UTC}. */

@@ -1,5 +1,7 @@
 package dev.otelcoljava.exporter.prometheusremotewrite.internal;
 
+import dev.otelcoljava.runtime.api.ShortestDecimal;
+
 import dev.otelcoljava.runtime.api.data.Metric;
 import dev.otelcoljava.runtime.api.data.MetricType;
 import java.util.ArrayList;
@@ -179,57 +181,8 @@ public final class NameRules {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    return plain(Double.toString(v));
-  }
-
-  /**
-   * {@link Double#toString}'s shortest digits written without an exponent and without trailing
-   * zeros, as {@code new BigDecimal(s).stripTrailingZeros().toPlainString()} gives them, without
-   * BigDecimal: its static initialiser did big-number arithmetic, interpreted, on the first
-   * request's path.
-   */
-  static String plain(String s) {
-    boolean negative = s.charAt(0) == '-';
-    int start = negative ? 1 : 0;
-    int e = s.indexOf('E');
-    int end = e < 0 ? s.length() : e;
-    int exp = e < 0 ? 0 : Integer.parseInt(s, e + 1, s.length(), 10);
-    int dot = s.indexOf('.', start);
-    StringBuilder digits = new StringBuilder(end - start);
-    digits.append(s, start, dot < 0 ? end : dot);
-    if (dot >= 0) {
-      digits.append(s, dot + 1, end);
-    }
-    int point = (dot < 0 ? end : dot) - start + exp; // digits before the decimal point
-    int lead = 0;
-    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
-      lead++;
-    }
-    digits.delete(0, lead);
-    point -= lead;
-    int len = digits.length();
-    while (len > 1 && digits.charAt(len - 1) == '0') {
-      len--;
-    }
-    digits.setLength(len);
-    StringBuilder out = new StringBuilder(len + 8);
-    if (negative) {
-      out.append('-');
-    }
-    if (point <= 0) {
-      out.append("0.");
-      for (int i = point; i < 0; i++) {
-        out.append('0');
-      }
-      out.append(digits);
-    } else if (point >= len) {
-      out.append(digits);
-      for (int i = len; i < point; i++) {
-        out.append('0');
-      }
-    } else {
-      out.append(digits, 0, point).append('.').append(digits, point, len);
-    }
-    return out.toString();
+    StringBuilder sb = new StringBuilder(24);
+    ShortestDecimal.of(v).appendPlain(sb);
+    return sb.toString();
   }
 }
